@@ -1,0 +1,274 @@
+//! The request side: hook types and typed access to Okta's `data`.
+
+use crate::data::{
+    ImportData, PasswordImportData, RegistrationData, SamlData, TelephonyData, TokenData,
+};
+use crate::{Error, Request, Result};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The six kinds of Okta inline hook, named after what they act on.
+///
+/// ```
+/// use hookwarden_guest::HookType;
+///
+/// let t = HookType::from_event_type("com.okta.oauth2.tokens.transform");
+/// assert_eq!(t, Some(HookType::Token));
+/// assert_eq!(HookType::Token.event_type(), "com.okta.oauth2.tokens.transform");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HookType {
+    /// Token hook, `com.okta.oauth2.tokens.transform`.
+    Token,
+    /// SAML assertion hook, `com.okta.saml.tokens.transform`.
+    Saml,
+    /// User-import hook, `com.okta.import.transform`.
+    Import,
+    /// Registration hook (self-service registration and progressive
+    /// profiling), `com.okta.user.pre-registration`.
+    Registration,
+    /// Password-import hook, `com.okta.user.credential.password.import`.
+    PasswordImport,
+    /// Telephony hook, `com.okta.telephony.provider`.
+    Telephony,
+}
+
+impl HookType {
+    /// Every hook type.
+    pub const ALL: [HookType; 6] = [
+        HookType::Token,
+        HookType::Saml,
+        HookType::Import,
+        HookType::Registration,
+        HookType::PasswordImport,
+        HookType::Telephony,
+    ];
+
+    /// Okta's `eventType` (and hook `type`) for this hook type.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            HookType::Token => "com.okta.oauth2.tokens.transform",
+            HookType::Saml => "com.okta.saml.tokens.transform",
+            HookType::Import => "com.okta.import.transform",
+            HookType::Registration => "com.okta.user.pre-registration",
+            HookType::PasswordImport => "com.okta.user.credential.password.import",
+            HookType::Telephony => "com.okta.telephony.provider",
+        }
+    }
+
+    /// The hook type whose `eventType` is `event_type`, if any.
+    pub fn from_event_type(event_type: &str) -> Option<HookType> {
+        HookType::ALL
+            .into_iter()
+            .find(|t| t.event_type() == event_type)
+    }
+}
+
+impl std::fmt::Display for HookType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.event_type())
+    }
+}
+
+/// Which flow fired a registration hook (Okta's `requestType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegistrationKind {
+    /// `self.service.registration`, or no `requestType` at all (Classic
+    /// Engine): a new user; the form is in `data.userProfile`.
+    SelfService,
+    /// `progressive.profile`: an existing user adds or changes profile
+    /// attributes; the changes are in `data.userProfileUpdate`.
+    ProgressiveProfile,
+}
+
+/// The envelope members [`Request::from_json`] reads.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope {
+    event_type: String,
+    #[serde(default = "default_event_type_version")]
+    event_type_version: String,
+    #[serde(default = "default_cloud_event_version")]
+    cloud_event_version: String,
+    #[serde(default = "default_content_type")]
+    content_type: String,
+    #[serde(default)]
+    event_id: String,
+    #[serde(default)]
+    event_time: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    request_type: Option<String>,
+    data: serde_json::Map<String, Value>,
+}
+
+fn default_event_type_version() -> String {
+    "1.0".into()
+}
+fn default_cloud_event_version() -> String {
+    "0.1".into()
+}
+fn default_content_type() -> String {
+    "application/json".into()
+}
+
+impl Request {
+    /// Parses the body Okta POSTs (the full envelope) into a `Request`, as
+    /// the host does before calling a handler. Useful in tests.
+    ///
+    /// `eventType` and `data` (an object) are required; `eventTypeVersion`,
+    /// `cloudEventVersion` and `contentType` default to `"1.0"`, `"0.1"`
+    /// and `"application/json"`, the other members to empty or absent.
+    ///
+    /// ```
+    /// let request = hookwarden_guest::Request::from_json(
+    ///     r#"{"eventType": "com.okta.import.transform", "eventId": "e1", "data": {"context": {}}}"#,
+    /// )?;
+    /// assert_eq!(request.event_id, "e1");
+    /// assert_eq!(request.data, r#"{"context":{}}"#);
+    /// # Ok::<(), hookwarden_guest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If `body` is not such a JSON object.
+    pub fn from_json(body: &str) -> Result<Request> {
+        let e: Envelope =
+            serde_json::from_str(body).map_err(|e| Error::new(format!("request envelope: {e}")))?;
+        Ok(Request {
+            event_type: e.event_type,
+            event_type_version: e.event_type_version,
+            cloud_event_version: e.cloud_event_version,
+            content_type: e.content_type,
+            event_id: e.event_id,
+            event_time: e.event_time,
+            source: e.source,
+            request_type: e.request_type,
+            data: Value::Object(e.data).to_string(),
+        })
+    }
+
+    /// The hook type named by `eventType`, or `None` for an event type this
+    /// crate does not know.
+    pub fn hook_type(&self) -> Option<HookType> {
+        HookType::from_event_type(&self.event_type)
+    }
+
+    /// Okta's `data` as an untyped JSON value.
+    ///
+    /// # Errors
+    ///
+    /// If `data` is not valid JSON (the host never sends such a request).
+    pub fn data_value(&self) -> Result<Value> {
+        serde_json::from_str(&self.data).map_err(|e| Error::new(format!("data: {e}")))
+    }
+
+    /// Okta's `data` parsed into any deserializable type, for shapes this
+    /// crate does not model.
+    ///
+    /// # Errors
+    ///
+    /// If `data` does not deserialize into `T`.
+    pub fn data_as<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_str(&self.data).map_err(|e| Error::new(format!("data: {e}")))
+    }
+
+    fn typed<T: DeserializeOwned>(&self, expected: HookType) -> Result<T> {
+        if self.event_type != expected.event_type() {
+            return Err(Error::new(format!(
+                "expected a `{expected}` request, got eventType `{}`",
+                self.event_type
+            )));
+        }
+        self.data_as()
+    }
+
+    /// `data` of a token hook; see [`TokenData`] for an example handler.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.oauth2.tokens.transform` or `data`
+    /// does not have the token hook's shape.
+    pub fn token_data(&self) -> Result<TokenData> {
+        self.typed(HookType::Token)
+    }
+
+    /// `data` of a SAML assertion hook; see [`SamlData`] for an example.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.saml.tokens.transform` or `data`
+    /// does not have the SAML hook's shape.
+    pub fn saml_data(&self) -> Result<SamlData> {
+        self.typed(HookType::Saml)
+    }
+
+    /// `data` of a user-import hook; see [`ImportData`] for an example.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.import.transform` or `data` does not
+    /// have the import hook's shape.
+    pub fn import_data(&self) -> Result<ImportData> {
+        self.typed(HookType::Import)
+    }
+
+    /// `data` of a registration hook, for both self-service registration
+    /// and progressive profiling; see [`RegistrationData`] for an example
+    /// and [`Request::registration_kind`] to tell the two apart.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.user.pre-registration` or `data`
+    /// does not have the registration hook's shape.
+    pub fn registration_data(&self) -> Result<RegistrationData> {
+        self.typed(HookType::Registration)
+    }
+
+    /// `data` of a password-import hook; see [`PasswordImportData`] for an
+    /// example.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.user.credential.password.import` or
+    /// `data` does not have the password-import hook's shape.
+    pub fn password_import_data(&self) -> Result<PasswordImportData> {
+        self.typed(HookType::PasswordImport)
+    }
+
+    /// `data` of a telephony hook; see [`TelephonyData`] for an example.
+    ///
+    /// # Errors
+    ///
+    /// If `eventType` is not `com.okta.telephony.provider` or `data` does
+    /// not have the telephony hook's shape.
+    pub fn telephony_data(&self) -> Result<TelephonyData> {
+        self.typed(HookType::Telephony)
+    }
+
+    /// Which registration flow fired a registration hook, from
+    /// `requestType` (absent means self-service registration, as Classic
+    /// Engine sends it).
+    ///
+    /// # Errors
+    ///
+    /// If this is not a registration hook, or `requestType` is neither
+    /// `self.service.registration` nor `progressive.profile`.
+    pub fn registration_kind(&self) -> Result<RegistrationKind> {
+        if self.hook_type() != Some(HookType::Registration) {
+            return Err(Error::new(format!(
+                "expected a `{}` request, got eventType `{}`",
+                HookType::Registration,
+                self.event_type
+            )));
+        }
+        match self.request_type.as_deref() {
+            None | Some("self.service.registration") => Ok(RegistrationKind::SelfService),
+            Some("progressive.profile") => Ok(RegistrationKind::ProgressiveProfile),
+            Some(other) => Err(Error::new(format!(
+                "unknown registration requestType `{other}`"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,545 @@
+//! Building the answer: helpers on the WIT types.
+
+use crate::{
+    ActionUpdate, Command, CredentialVerdict, Error, ErrorCause, HookError, ImportResult, Patch,
+    PatchOp, PatchOperation, RawCommand, RegistrationAction, Response, Result, TelephonyResult,
+    TelephonyStatus,
+};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+fn object_json(what: &str, value: impl Serialize) -> Result<String> {
+    match serde_json::to_value(value)? {
+        v @ Value::Object(_) => Ok(v.to_string()),
+        other => Err(Error::new(format!(
+            "{what} must be a JSON object, not {other}"
+        ))),
+    }
+}
+
+impl Default for Response {
+    fn default() -> Response {
+        Response::new()
+    }
+}
+
+/// Builders. Each method adds to the answer and returns `&mut Self`, so
+/// calls can be chained; commands keep the order in which they are added,
+/// and Okta applies them in that order.
+///
+/// ```
+/// use hookwarden_guest::{HookError, Response};
+/// use serde_json::json;
+///
+/// let mut response = Response::new();
+/// response
+///     .deny_registration_with(HookError::end_user(
+///         "Use your work email.",
+///         "INVALID_EMAIL_DOMAIN",
+///         "data.userProfile.email",
+///     ))
+///     .set_debug_context(json!({"rule": "allowlist"}))?;
+/// assert_eq!(response.to_okta_json()?, json!({
+///     "commands": [{"type": "com.okta.action.update", "value": {"registration": "DENY"}}],
+///     "error": {"errorSummary": "Use your work email.", "errorCauses": [{
+///         "errorSummary": "Use your work email.", "reason": "INVALID_EMAIL_DOMAIN",
+///         "locationType": "body", "location": "data.userProfile.email", "domain": "end-user"}]},
+///     "debugContext": {"rule": "allowlist"}
+/// }));
+/// # Ok::<(), hookwarden_guest::Error>(())
+/// ```
+impl Response {
+    /// An empty answer: no commands, no error, no debug context, which
+    /// Okta reads as "no changes" (for a password-import hook: "password
+    /// not verified").
+    pub fn new() -> Response {
+        Response {
+            commands: Vec::new(),
+            error: None,
+            debug_context: None,
+        }
+    }
+
+    /// Whether the answer has no commands, error or debug context.
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty() && self.error.is_none() && self.debug_context.is_none()
+    }
+
+    /// Appends any command.
+    pub fn push(&mut self, command: Command) -> &mut Response {
+        self.commands.push(command);
+        self
+    }
+
+    /// Appends `com.okta.identity.patch` (token hooks) with `patch`'s
+    /// operations; an empty patch adds nothing.
+    pub fn identity_patch(&mut self, patch: Patch) -> &mut Response {
+        if !patch.is_empty() {
+            self.push(Command::IdentityPatch(patch.into_operations()));
+        }
+        self
+    }
+
+    /// Appends `com.okta.access.patch` (token hooks) with `patch`'s
+    /// operations; an empty patch adds nothing.
+    pub fn access_patch(&mut self, patch: Patch) -> &mut Response {
+        if !patch.is_empty() {
+            self.push(Command::AccessPatch(patch.into_operations()));
+        }
+        self
+    }
+
+    /// Appends `com.okta.assertion.patch` (SAML hooks) with `patch`'s
+    /// operations; an empty patch adds nothing.
+    pub fn assertion_patch(&mut self, patch: Patch) -> &mut Response {
+        if !patch.is_empty() {
+            self.push(Command::AssertionPatch(patch.into_operations()));
+        }
+        self
+    }
+
+    /// Import hooks: `com.okta.action.update` `{"result": "CREATE_USER"}`,
+    /// create a new Okta user.
+    pub fn create_user(&mut self) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::ImportResult(
+            ImportResult::CreateUser,
+        )))
+    }
+
+    /// Import hooks: link the imported user to the existing Okta user
+    /// `user_id`. Appends both commands Okta needs:
+    /// `com.okta.action.update` `{"result": "LINK_USER"}` and
+    /// `com.okta.user.update` `{"id": user_id}`.
+    pub fn link_user(&mut self, user_id: impl Into<String>) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::ImportResult(
+            ImportResult::LinkUser,
+        )));
+        self.push(Command::UserUpdate(user_id.into()))
+    }
+
+    /// Import hooks: `com.okta.appUser.profile.update` with the attributes
+    /// in `attributes` (a map or struct serializing to a JSON object).
+    ///
+    /// # Errors
+    ///
+    /// If `attributes` does not serialize to a JSON object.
+    pub fn update_app_user_profile(&mut self, attributes: impl Serialize) -> Result<&mut Response> {
+        let text = object_json("app-user profile update", attributes)?;
+        Ok(self.push(Command::AppUserProfileUpdate(text)))
+    }
+
+    /// Import hooks and self-service registration:
+    /// `com.okta.user.profile.update` with the attributes in `attributes`.
+    /// The password can never be set.
+    ///
+    /// # Errors
+    ///
+    /// If `attributes` does not serialize to a JSON object.
+    pub fn update_user_profile(&mut self, attributes: impl Serialize) -> Result<&mut Response> {
+        let text = object_json("user profile update", attributes)?;
+        Ok(self.push(Command::UserProfileUpdate(text)))
+    }
+
+    /// Progressive profiling only: `com.okta.user.progressive.profile.update`
+    /// with the attributes in `attributes`.
+    ///
+    /// # Errors
+    ///
+    /// If `attributes` does not serialize to a JSON object.
+    pub fn update_progressive_profile(
+        &mut self,
+        attributes: impl Serialize,
+    ) -> Result<&mut Response> {
+        let text = object_json("progressive profile update", attributes)?;
+        Ok(self.push(Command::ProgressiveProfileUpdate(text)))
+    }
+
+    /// Registration hooks: `com.okta.action.update`
+    /// `{"registration": "ALLOW"}` (also Okta's default).
+    pub fn allow_registration(&mut self) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::Registration(
+            RegistrationAction::Allow,
+        )))
+    }
+
+    /// Registration hooks: `com.okta.action.update`
+    /// `{"registration": "DENY"}` without an error, so the end user sees
+    /// Okta's generic "Registration denied." / "Profile update denied.".
+    pub fn deny_registration(&mut self) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::Registration(
+            RegistrationAction::Deny,
+        )))
+    }
+
+    /// Registration hooks: deny and tell the end user why. Appends
+    /// `{"registration": "DENY"}` and sets `error` (see
+    /// [`HookError::end_user`]); the Sign-In Widget shows each cause next to
+    /// the form field its `location` names.
+    pub fn deny_registration_with(&mut self, error: HookError) -> &mut Response {
+        self.deny_registration().set_error(error)
+    }
+
+    /// Password-import hooks: `com.okta.action.update`
+    /// `{"credential": "VERIFIED"}`; Okta stores the password's hash.
+    pub fn verify_password(&mut self) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::Credential(
+            CredentialVerdict::Verified,
+        )))
+    }
+
+    /// Password-import hooks: `com.okta.action.update`
+    /// `{"credential": "UNVERIFIED"}`; the sign-in fails.
+    pub fn reject_password(&mut self) -> &mut Response {
+        self.push(Command::ActionUpdate(ActionUpdate::Credential(
+            CredentialVerdict::Unverified,
+        )))
+    }
+
+    /// Telephony hooks: `com.okta.telephony.action` with one result.
+    pub fn telephony_result(&mut self, result: TelephonyResult) -> &mut Response {
+        self.push(Command::TelephonyAction(vec![result]))
+    }
+
+    /// Appends a command with any `type` and a JSON `value`, for commands
+    /// without a typed variant. The host checks it like the typed command
+    /// of the same name and rejects unknown types.
+    ///
+    /// # Errors
+    ///
+    /// If `value` cannot be serialized to JSON.
+    pub fn raw(
+        &mut self,
+        command_type: impl Into<String>,
+        value: impl Serialize,
+    ) -> Result<&mut Response> {
+        let value = serde_json::to_string(&value)?;
+        Ok(self.push(Command::Raw(RawCommand {
+            type_: command_type.into(),
+            value,
+        })))
+    }
+
+    /// Like [`raw`](Response::raw) with the value given as JSON text, sent
+    /// unchecked: text that is not JSON makes the host reject the answer.
+    pub fn raw_json(
+        &mut self,
+        command_type: impl Into<String>,
+        json_text: impl Into<String>,
+    ) -> &mut Response {
+        self.push(Command::Raw(RawCommand {
+            type_: command_type.into(),
+            value: json_text.into(),
+        }))
+    }
+
+    /// Sets Okta's `error` object, replacing any earlier one. Its effect
+    /// depends on the hook type; see [`HookError`].
+    pub fn set_error(&mut self, error: HookError) -> &mut Response {
+        self.error = Some(error);
+        self
+    }
+
+    /// Sets `debugContext` to `value`, which must serialize to a JSON
+    /// object. Okta copies it into the System Log event
+    /// `inline_hook.response.processed`: never put secrets or personal data
+    /// in it.
+    ///
+    /// # Errors
+    ///
+    /// If `value` does not serialize to a JSON object.
+    pub fn set_debug_context(&mut self, value: impl Serialize) -> Result<&mut Response> {
+        self.debug_context = Some(object_json("debugContext", value)?);
+        Ok(self)
+    }
+
+    /// The JSON body Okta receives for this answer, built the way the host
+    /// builds it: members left empty are omitted, so an empty answer is
+    /// `{}`. Handy in tests.
+    ///
+    /// ```
+    /// use hookwarden_guest::Response;
+    /// use serde_json::json;
+    ///
+    /// let mut response = Response::new();
+    /// response.link_user("00uhb7xd7kEsOT8Zd0g4");
+    /// assert_eq!(response.to_okta_json()?, json!({"commands": [
+    ///     {"type": "com.okta.action.update", "value": {"result": "LINK_USER"}},
+    ///     {"type": "com.okta.user.update", "value": {"id": "00uhb7xd7kEsOT8Zd0g4"}}
+    /// ]}));
+    /// # Ok::<(), hookwarden_guest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If some JSON text in the answer (a value, the debug context) is not
+    /// valid JSON, as can happen with [`raw_json`](Response::raw_json) or
+    /// hand-made commands. The host would reject such an answer.
+    pub fn to_okta_json(&self) -> Result<Value> {
+        let mut answer = Map::new();
+        if !self.commands.is_empty() {
+            let commands = self
+                .commands
+                .iter()
+                .enumerate()
+                .map(|(i, c)| command_json(c).map_err(|e| e.context(format!("commands[{i}]"))))
+                .collect::<Result<Vec<_>>>()?;
+            answer.insert("commands".into(), Value::Array(commands));
+        }
+        if let Some(error) = &self.error {
+            answer.insert("error".into(), error.to_okta_json());
+        }
+        if let Some(text) = &self.debug_context {
+            answer.insert("debugContext".into(), parse(text, "debugContext")?);
+        }
+        Ok(Value::Object(answer))
+    }
+}
+
+fn parse(text: &str, what: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::new(format!("{what}: not valid JSON ({e})")))
+}
+
+fn patch_json(ops: &[PatchOperation]) -> Result<Value> {
+    ops.iter()
+        .map(|op| {
+            let name = match op.op {
+                PatchOp::Add => "add",
+                PatchOp::Replace => "replace",
+                PatchOp::Remove => "remove",
+            };
+            let mut obj = Map::new();
+            obj.insert("op".into(), name.into());
+            obj.insert("path".into(), op.path.clone().into());
+            if let Some(text) = &op.value {
+                obj.insert("value".into(), parse(text, &op.path)?);
+            }
+            Ok(Value::Object(obj))
+        })
+        .collect()
+}
+
+fn command_json(command: &Command) -> Result<Value> {
+    let (kind, value) = match command {
+        Command::IdentityPatch(ops) => ("com.okta.identity.patch", patch_json(ops)?),
+        Command::AccessPatch(ops) => ("com.okta.access.patch", patch_json(ops)?),
+        Command::AssertionPatch(ops) => ("com.okta.assertion.patch", patch_json(ops)?),
+        Command::AppUserProfileUpdate(text) => {
+            ("com.okta.appUser.profile.update", parse(text, "value")?)
+        }
+        Command::UserProfileUpdate(text) => ("com.okta.user.profile.update", parse(text, "value")?),
+        Command::ProgressiveProfileUpdate(text) => (
+            "com.okta.user.progressive.profile.update",
+            parse(text, "value")?,
+        ),
+        Command::ActionUpdate(update) => ("com.okta.action.update", action_json(*update)),
+        Command::UserUpdate(id) => ("com.okta.user.update", json!({ "id": id })),
+        Command::TelephonyAction(results) => (
+            "com.okta.telephony.action",
+            results.iter().map(TelephonyResult::to_okta_json).collect(),
+        ),
+        Command::Raw(raw) => {
+            return Ok(json!({"type": raw.type_, "value": parse(&raw.value, "value")?}));
+        }
+    };
+    Ok(json!({"type": kind, "value": value}))
+}
+
+fn action_json(update: ActionUpdate) -> Value {
+    match update {
+        ActionUpdate::ImportResult(r) => json!({"result": match r {
+            ImportResult::CreateUser => "CREATE_USER",
+            ImportResult::LinkUser => "LINK_USER",
+        }}),
+        ActionUpdate::Registration(r) => json!({"registration": match r {
+            RegistrationAction::Allow => "ALLOW",
+            RegistrationAction::Deny => "DENY",
+        }}),
+        ActionUpdate::Credential(c) => json!({"credential": match c {
+            CredentialVerdict::Verified => "VERIFIED",
+            CredentialVerdict::Unverified => "UNVERIFIED",
+        }}),
+    }
+}
+
+fn insert_some(obj: &mut Map<String, Value>, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        obj.insert(key.into(), v.clone().into());
+    }
+}
+
+/// Constructors for Okta's `error` object.
+///
+/// ```
+/// use hookwarden_guest::{ErrorCause, HookError};
+/// use serde_json::json;
+///
+/// let error = HookError::new("Lookup failed")
+///     .with_cause(ErrorCause::new("CRM timed out").with_domain("external-service"));
+/// assert_eq!(error.to_okta_json(), json!({"errorSummary": "Lookup failed",
+///     "errorCauses": [{"errorSummary": "CRM timed out", "domain": "external-service"}]}));
+/// ```
+impl HookError {
+    /// An error with a summary and no causes.
+    pub fn new(error_summary: impl Into<String>) -> HookError {
+        HookError {
+            error_summary: error_summary.into(),
+            error_causes: Vec::new(),
+        }
+    }
+
+    /// The error a registration hook shows the end user next to a form
+    /// field: summary `message` and one cause with the same message, the
+    /// machine-readable `reason` (e.g. `INVALID_EMAIL_DOMAIN`),
+    /// `locationType` `body`, `location` (e.g. `data.userProfile.email`,
+    /// or `data.userProfileUpdate.email` in progressive profiling) and
+    /// `domain` `end-user`.
+    pub fn end_user(
+        message: impl Into<String>,
+        reason: impl Into<String>,
+        location: impl Into<String>,
+    ) -> HookError {
+        let message = message.into();
+        HookError::new(message.clone())
+            .with_cause(ErrorCause::end_user(message, location).with_reason(reason))
+    }
+
+    /// Adds a cause.
+    #[must_use]
+    pub fn with_cause(mut self, cause: ErrorCause) -> HookError {
+        self.error_causes.push(cause);
+        self
+    }
+
+    /// The error in Okta's JSON shape.
+    pub fn to_okta_json(&self) -> Value {
+        json!({
+            "errorSummary": self.error_summary,
+            "errorCauses": self.error_causes.iter().map(ErrorCause::to_okta_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Constructors for one cause of Okta's `error` object.
+impl ErrorCause {
+    /// A cause with only a summary.
+    pub fn new(error_summary: impl Into<String>) -> ErrorCause {
+        ErrorCause {
+            error_summary: error_summary.into(),
+            reason: None,
+            location_type: None,
+            location: None,
+            domain: None,
+        }
+    }
+
+    /// A cause for the end user about the request body member `location`
+    /// (e.g. `data.userProfile.email`): `locationType` `body`, `domain`
+    /// `end-user`.
+    pub fn end_user(error_summary: impl Into<String>, location: impl Into<String>) -> ErrorCause {
+        ErrorCause::new(error_summary)
+            .with_location_type("body")
+            .with_location(location)
+            .with_domain("end-user")
+    }
+
+    /// Sets `reason`, e.g. `INVALID_EMAIL_DOMAIN`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl Into<String>) -> ErrorCause {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets `locationType`: `body`, `header`, `url` or `query`.
+    #[must_use]
+    pub fn with_location_type(mut self, location_type: impl Into<String>) -> ErrorCause {
+        self.location_type = Some(location_type.into());
+        self
+    }
+
+    /// Sets `location`, a JSON path into the request such as
+    /// `data.userProfile.login`.
+    #[must_use]
+    pub fn with_location(mut self, location: impl Into<String>) -> ErrorCause {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Sets `domain`, e.g. `end-user` or `external-service`.
+    #[must_use]
+    pub fn with_domain(mut self, domain: impl Into<String>) -> ErrorCause {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// The cause in Okta's JSON shape (unset members omitted).
+    pub fn to_okta_json(&self) -> Value {
+        let mut obj = Map::new();
+        obj.insert("errorSummary".into(), self.error_summary.clone().into());
+        insert_some(&mut obj, "reason", &self.reason);
+        insert_some(&mut obj, "locationType", &self.location_type);
+        insert_some(&mut obj, "location", &self.location);
+        insert_some(&mut obj, "domain", &self.domain);
+        Value::Object(obj)
+    }
+}
+
+/// Constructors for a telephony delivery result.
+///
+/// ```
+/// use hookwarden_guest::{TelephonyResult, TelephonyStatus};
+/// use serde_json::json;
+///
+/// let result = TelephonyResult::new(TelephonyStatus::Successful)
+///     .with_provider("Acme")
+///     .with_transaction_id("SM123")
+///     .with_metadata("duration=1.2s");
+/// assert_eq!(result.to_okta_json(), json!({"status": "SUCCESSFUL", "provider": "Acme",
+///     "transactionId": "SM123", "transactionMetadata": "duration=1.2s"}));
+/// ```
+impl TelephonyResult {
+    /// A result with only a status.
+    pub fn new(status: TelephonyStatus) -> TelephonyResult {
+        TelephonyResult {
+            status,
+            provider: None,
+            transaction_id: None,
+            transaction_metadata: None,
+        }
+    }
+
+    /// Sets the provider's name.
+    #[must_use]
+    pub fn with_provider(mut self, provider: impl Into<String>) -> TelephonyResult {
+        self.provider = Some(provider.into());
+        self
+    }
+
+    /// Sets the provider's transaction id.
+    #[must_use]
+    pub fn with_transaction_id(mut self, transaction_id: impl Into<String>) -> TelephonyResult {
+        self.transaction_id = Some(transaction_id.into());
+        self
+    }
+
+    /// Sets free-form transaction metadata.
+    #[must_use]
+    pub fn with_metadata(mut self, metadata: impl Into<String>) -> TelephonyResult {
+        self.transaction_metadata = Some(metadata.into());
+        self
+    }
+
+    /// The result in Okta's JSON shape (unset members omitted).
+    pub fn to_okta_json(&self) -> Value {
+        let status = match self.status {
+            TelephonyStatus::Successful => "SUCCESSFUL",
+            TelephonyStatus::Pending => "PENDING",
+            TelephonyStatus::Failed => "FAILED",
+        };
+        let mut obj = Map::new();
+        obj.insert("status".into(), status.into());
+        insert_some(&mut obj, "provider", &self.provider);
+        insert_some(&mut obj, "transactionId", &self.transaction_id);
+        insert_some(&mut obj, "transactionMetadata", &self.transaction_metadata);
+        Value::Object(obj)
+    }
+}
