@@ -1,0 +1,81 @@
+//! Native tests of the modes that return.
+
+use super::Misbehave;
+use hookwarden_guest::Request;
+use hookwarden_guest::serde_json::json;
+use hookwarden_guest::testing::{Run, run};
+use std::time::{Duration, Instant};
+
+const SAMPLE: &str = include_str!("../../../host/src/samples/telephony.json");
+
+fn call(settings: &[(&str, &str)]) -> Run {
+    run::<Misbehave>(Request::from_json(SAMPLE).unwrap(), settings)
+}
+
+#[test]
+fn echo_is_the_default_and_returns_the_envelope_and_settings() {
+    let expected = |settings| {
+        json!({"debugContext": {"eventId": "uRsU4UFhTCaUG9yoSy4aew",
+            "eventType": "com.okta.telephony.provider", "settings": settings}})
+    };
+    assert_eq!(call(&[]).okta_json(), expected(json!({})));
+    assert_eq!(
+        call(&[("mode", "echo"), ("region", "eu-west")]).okta_json(),
+        expected(json!({"mode": "echo", "region": "eu-west"}))
+    );
+}
+
+#[test]
+fn error_and_unknown_modes_fail() {
+    let err = call(&[("mode", "error")]).result.unwrap_err();
+    assert_eq!(err.message(), "misbehave: asked to fail");
+    let err = call(&[("mode", "no-such-mode")]).result.unwrap_err();
+    assert!(err.message().contains("no-such-mode"));
+}
+
+#[test]
+fn invalid_and_bad_json_build_answers_the_host_must_reject() {
+    assert_eq!(
+        call(&[("mode", "invalid")]).okta_json(),
+        json!({"commands": [{"type": "com.okta.access.patch", "value": [{"op": "remove", "path": "/claims/sub"}]}]})
+    );
+    let bad = call(&[("mode", "bad-json")]).result.unwrap();
+    assert!(bad.to_okta_json().is_err());
+}
+
+#[test]
+fn slow_waits_then_answers_with_no_changes() {
+    let started = Instant::now();
+    assert_eq!(
+        call(&[("mode", "slow"), ("slow_ms", "30")]).okta_json(),
+        json!({})
+    );
+    assert!(started.elapsed() >= Duration::from_millis(30));
+    assert!(
+        call(&[("mode", "slow"), ("slow_ms", "soon")])
+            .result
+            .is_err()
+    );
+}
+
+#[test]
+fn state_counts_calls_within_one_instance() {
+    // Natively the static persists between calls; in the host every call
+    // gets a fresh instance, so it always reports 1 there.
+    let first = call(&[("mode", "state")]).okta_json()["debugContext"]["calls"]
+        .as_u64()
+        .unwrap();
+    let second = call(&[("mode", "state")]).okta_json()["debugContext"]["calls"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(second, first + 1);
+}
+
+#[test]
+fn log_writes_ten_lines_at_every_level() {
+    let run = call(&[("mode", "log")]);
+    assert_eq!(run.okta_json(), json!({}));
+    assert_eq!(run.logs.len(), 10);
+    let levels: std::collections::BTreeSet<_> = run.logs.iter().map(|(l, _)| *l).collect();
+    assert_eq!(levels.len(), 5);
+}
