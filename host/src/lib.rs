@@ -1,1 +1,21 @@
-//! x
+//! Hookwarden: a host for Okta inline hooks written as sandboxed WebAssembly components.
+//!
+//! The flow of one hook call: [`server::hooks`] authenticates it and reads
+//! the body, [`exec::execute`] parses the [`envelope`], runs the plugin in
+//! the [`runtime`] under its [`limits`], converts the [`answer`] to Okta's
+//! JSON, checks it against the [`contract`], and falls back to the
+//! [`policy`]'s safe answer on any failure. The [`registry`] keeps
+//! compiled plugins and hooks live over the sled [`store`].
+
+pub mod answer;
+pub mod contract;
+pub mod envelope;
+pub mod exec;
+pub mod hook_type;
+pub mod limits;
+pub mod policy;
+pub mod registry;
+pub mod runtime;
+pub mod samples;
+pub mod server;
+pub mod store;

@@ -1,0 +1,71 @@
+//! Runs a plugin once, offline, on a sample Okta request, exactly as the server would.
+//!
+//! ```sh
+//! cargo build --release --target wasm32-wasip2 --manifest-path plugins/Cargo.toml
+//! cargo run -p hookwarden --example invoke -- \
+//!     plugins/target/wasm32-wasip2/release/token_claims.wasm token \
+//!     'access.display_name={firstName} {lastName}'
+//! ```
+//!
+//! Arguments: the component, the hook type (`token`, `saml`, `import`,
+//! `registration`, `password-import`, `telephony` or the full event type),
+//! then any number of `key=value` settings.
+
+use hookwarden::exec::{HookRun, execute};
+use hookwarden::hook_type::HookType;
+use hookwarden::limits::Limits;
+use hookwarden::policy::FailurePolicy;
+use hookwarden::runtime::{Runtime, RuntimeConfig};
+use hookwarden::samples;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let (Some(path), Some(hook_type)) = (args.next(), args.next()) else {
+        anyhow::bail!("usage: invoke PLUGIN.wasm HOOK_TYPE [key=value ...]");
+    };
+    let hook_type: HookType = hook_type.parse()?;
+    let settings = args
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
+            None => Err(anyhow::anyhow!("setting `{kv}` is not key=value")),
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    // One engine per process; compiling validates the component against the
+    // hook-handler world.
+    let runtime = Runtime::new(RuntimeConfig::default())?;
+    let plugin = runtime.compile(&std::fs::read(&path)?)?;
+
+    let hook = HookRun {
+        hook_type,
+        plugin: Arc::new(plugin),
+        settings: Arc::new(settings),
+        limits: Limits::default(),
+        failure_policy: FailurePolicy::default(),
+    };
+    // The same pipeline as `POST /hooks/{id}`: envelope, sandboxed call,
+    // contract check, failure policy.
+    let execution = execute(&runtime, &hook, samples::request(hook_type).as_bytes()).await?;
+
+    println!("status:   {}", execution.reply.status());
+    println!("outcome:  {}", execution.outcome.as_str());
+    if let Some(reason) = &execution.reason {
+        println!("reason:   {reason}");
+    }
+    println!("time:     {:?}", execution.duration);
+    println!("fuel:     {}", execution.fuel_consumed);
+    println!("memory:   {} bytes (peak)", execution.peak_memory_bytes);
+    for finding in &execution.findings {
+        println!(
+            "finding:  {:?} {}: {}",
+            finding.severity, finding.location, finding.message
+        );
+    }
+    for line in &execution.logs {
+        println!("log:      [{:?}] {}", line.level, line.message);
+    }
+    println!("{}", serde_json::to_string_pretty(&execution.reply.body())?);
+    Ok(())
+}

@@ -1,0 +1,300 @@
+//! Turning a plugin's typed WIT answer into the JSON body Okta expects.
+
+use crate::runtime::bindings::types::{
+    ActionUpdate, Command, CredentialVerdict, ErrorCause, HookError, ImportResult, PatchOp,
+    PatchOperation, RegistrationAction, Response, TelephonyResult, TelephonyStatus,
+};
+use serde_json::{Map, Value, json};
+
+/// A part of the answer that is not valid JSON where JSON is required.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct AnswerError {
+    /// Where in the Okta answer, e.g. `commands[1].value`.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn parse_json(text: &str, location: impl FnOnce() -> String) -> Result<Value, AnswerError> {
+    serde_json::from_str(text).map_err(|e| AnswerError {
+        location: location(),
+        message: format!("not valid JSON ({e})"),
+    })
+}
+
+fn patch(ops: &[PatchOperation], at: usize) -> Result<Value, AnswerError> {
+    let mut out = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        let mut obj = Map::new();
+        let name = match op.op {
+            PatchOp::Add => "add",
+            PatchOp::Replace => "replace",
+            PatchOp::Remove => "remove",
+        };
+        obj.insert("op".into(), name.into());
+        obj.insert("path".into(), op.path.clone().into());
+        if let Some(text) = &op.value {
+            let value = parse_json(text, || format!("commands[{at}].value[{i}].value"))?;
+            obj.insert("value".into(), value);
+        }
+        out.push(Value::Object(obj));
+    }
+    Ok(Value::Array(out))
+}
+
+fn telephony(results: &[TelephonyResult]) -> Value {
+    let items = results
+        .iter()
+        .map(|r| {
+            let mut obj = Map::new();
+            let status = match r.status {
+                TelephonyStatus::Successful => "SUCCESSFUL",
+                TelephonyStatus::Pending => "PENDING",
+                TelephonyStatus::Failed => "FAILED",
+            };
+            obj.insert("status".into(), status.into());
+            for (key, value) in [
+                ("provider", &r.provider),
+                ("transactionId", &r.transaction_id),
+                ("transactionMetadata", &r.transaction_metadata),
+            ] {
+                if let Some(v) = value {
+                    obj.insert(key.into(), v.clone().into());
+                }
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    Value::Array(items)
+}
+
+fn action(update: &ActionUpdate) -> Value {
+    match update {
+        ActionUpdate::ImportResult(r) => json!({"result": match r {
+            ImportResult::CreateUser => "CREATE_USER",
+            ImportResult::LinkUser => "LINK_USER",
+        }}),
+        ActionUpdate::Registration(r) => json!({"registration": match r {
+            RegistrationAction::Allow => "ALLOW",
+            RegistrationAction::Deny => "DENY",
+        }}),
+        ActionUpdate::Credential(c) => json!({"credential": match c {
+            CredentialVerdict::Verified => "VERIFIED",
+            CredentialVerdict::Unverified => "UNVERIFIED",
+        }}),
+    }
+}
+
+fn command(cmd: &Command, at: usize) -> Result<Value, AnswerError> {
+    let value_at = || format!("commands[{at}].value");
+    let (kind, value) = match cmd {
+        Command::IdentityPatch(ops) => ("com.okta.identity.patch", patch(ops, at)?),
+        Command::AccessPatch(ops) => ("com.okta.access.patch", patch(ops, at)?),
+        Command::AssertionPatch(ops) => ("com.okta.assertion.patch", patch(ops, at)?),
+        Command::AppUserProfileUpdate(text) => (
+            "com.okta.appUser.profile.update",
+            parse_json(text, value_at)?,
+        ),
+        Command::UserProfileUpdate(text) => {
+            ("com.okta.user.profile.update", parse_json(text, value_at)?)
+        }
+        Command::ProgressiveProfileUpdate(text) => (
+            "com.okta.user.progressive.profile.update",
+            parse_json(text, value_at)?,
+        ),
+        Command::ActionUpdate(update) => ("com.okta.action.update", action(update)),
+        Command::UserUpdate(id) => ("com.okta.user.update", json!({"id": id})),
+        Command::TelephonyAction(results) => ("com.okta.telephony.action", telephony(results)),
+        Command::Raw(raw) => {
+            let value = parse_json(&raw.value, value_at)?;
+            return Ok(json!({"type": raw.type_, "value": value}));
+        }
+    };
+    Ok(json!({"type": kind, "value": value}))
+}
+
+fn cause(c: &ErrorCause) -> Value {
+    let mut obj = Map::new();
+    obj.insert("errorSummary".into(), c.error_summary.clone().into());
+    for (key, value) in [
+        ("reason", &c.reason),
+        ("locationType", &c.location_type),
+        ("location", &c.location),
+        ("domain", &c.domain),
+    ] {
+        if let Some(v) = value {
+            obj.insert(key.into(), v.clone().into());
+        }
+    }
+    Value::Object(obj)
+}
+
+fn error(e: &HookError) -> Value {
+    json!({
+        "errorSummary": e.error_summary,
+        "errorCauses": e.error_causes.iter().map(cause).collect::<Vec<_>>(),
+    })
+}
+
+/// Builds Okta's answer object from a plugin's [`Response`].
+///
+/// Members the plugin left empty are omitted, so an empty response becomes
+/// `{}` ("no changes").
+///
+/// # Errors
+///
+/// An [`AnswerError`] for the first JSON text (a command value, a patch
+/// value or the debug context) that does not parse.
+pub fn to_okta_json(response: &Response) -> Result<Value, AnswerError> {
+    let mut answer = Map::new();
+    if !response.commands.is_empty() {
+        let commands = response
+            .commands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| command(c, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        answer.insert("commands".into(), Value::Array(commands));
+    }
+    if let Some(e) = &response.error {
+        answer.insert("error".into(), error(e));
+    }
+    if let Some(text) = &response.debug_context {
+        let value = parse_json(text, || "debugContext".into())?;
+        answer.insert("debugContext".into(), value);
+    }
+    Ok(Value::Object(answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::bindings::types::RawCommand;
+
+    fn op(op: PatchOp, path: &str, value: Option<&str>) -> PatchOperation {
+        PatchOperation {
+            op,
+            path: path.into(),
+            value: value.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn an_empty_response_is_an_empty_object() {
+        let r = Response {
+            commands: vec![],
+            error: None,
+            debug_context: None,
+        };
+        assert_eq!(to_okta_json(&r).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn token_patches_keep_order_and_omit_absent_values() {
+        let r = Response {
+            commands: vec![Command::AccessPatch(vec![
+                op(PatchOp::Add, "/claims/dept", Some(r#""sales""#)),
+                op(PatchOp::Remove, "/claims/old", None),
+            ])],
+            error: None,
+            debug_context: Some(r#"{"n":1}"#.into()),
+        };
+        assert_eq!(
+            to_okta_json(&r).unwrap(),
+            json!({
+                "commands": [{"type": "com.okta.access.patch", "value": [
+                    {"op": "add", "path": "/claims/dept", "value": "sales"},
+                    {"op": "remove", "path": "/claims/old"}
+                ]}],
+                "debugContext": {"n": 1}
+            })
+        );
+    }
+
+    #[test]
+    fn action_update_has_three_shapes() {
+        let r = Response {
+            commands: vec![
+                Command::ActionUpdate(ActionUpdate::ImportResult(ImportResult::LinkUser)),
+                Command::UserUpdate("00u1".into()),
+                Command::ActionUpdate(ActionUpdate::Registration(RegistrationAction::Deny)),
+                Command::ActionUpdate(ActionUpdate::Credential(CredentialVerdict::Verified)),
+            ],
+            error: None,
+            debug_context: None,
+        };
+        let v = to_okta_json(&r).unwrap();
+        assert_eq!(v["commands"][0]["value"], json!({"result": "LINK_USER"}));
+        assert_eq!(
+            v["commands"][1],
+            json!({"type": "com.okta.user.update", "value": {"id": "00u1"}})
+        );
+        assert_eq!(v["commands"][2]["value"], json!({"registration": "DENY"}));
+        assert_eq!(v["commands"][3]["value"], json!({"credential": "VERIFIED"}));
+    }
+
+    #[test]
+    fn errors_and_telephony_results_omit_unset_members() {
+        let r = Response {
+            commands: vec![Command::TelephonyAction(vec![TelephonyResult {
+                status: TelephonyStatus::Successful,
+                provider: Some("Acme".into()),
+                transaction_id: None,
+                transaction_metadata: None,
+            }])],
+            error: Some(HookError {
+                error_summary: "no".into(),
+                error_causes: vec![ErrorCause {
+                    error_summary: "bad domain".into(),
+                    reason: None,
+                    location_type: Some("body".into()),
+                    location: Some("data.userProfile.email".into()),
+                    domain: Some("end-user".into()),
+                }],
+            }),
+            debug_context: None,
+        };
+        let v = to_okta_json(&r).unwrap();
+        assert_eq!(
+            v["commands"][0]["value"],
+            json!([{"status": "SUCCESSFUL", "provider": "Acme"}])
+        );
+        assert_eq!(
+            v["error"],
+            json!({"errorSummary": "no", "errorCauses": [{
+                "errorSummary": "bad domain", "locationType": "body",
+                "location": "data.userProfile.email", "domain": "end-user"}]})
+        );
+    }
+
+    #[test]
+    fn invalid_json_text_is_located() {
+        let r = Response {
+            commands: vec![
+                Command::UserProfileUpdate("{}".into()),
+                Command::Raw(RawCommand {
+                    type_: "com.okta.access.patch".into(),
+                    value: "{not json".into(),
+                }),
+            ],
+            error: None,
+            debug_context: None,
+        };
+        let err = to_okta_json(&r).unwrap_err();
+        assert_eq!(err.location, "commands[1].value");
+        let r = Response {
+            commands: vec![Command::IdentityPatch(vec![op(
+                PatchOp::Add,
+                "/claims/x",
+                Some("nope"),
+            )])],
+            error: None,
+            debug_context: None,
+        };
+        assert_eq!(
+            to_okta_json(&r).unwrap_err().location,
+            "commands[0].value[0].value"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! One hook execution end to end: envelope, plugin call, contract check, failure policy.
+//!
+//! The server's `/hooks/{id}` endpoint and the offline tools share this, so
+//! a plugin behaves the same everywhere.
+
+use crate::answer;
+use crate::contract::{self, Finding, RequestFacts, Severity};
+use crate::envelope::{Envelope, EnvelopeError};
+use crate::hook_type::HookType;
+use crate::limits::Limits;
+use crate::policy::{FailurePolicy, Outcome};
+use crate::runtime::{CallFailure, LogLine, Plugin, Runtime, Settings};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What a hook runs with: its type, plugin, settings, limits and policy.
+#[derive(Debug, Clone)]
+pub struct HookRun {
+    /// The hook's type; requests must carry it as `eventType`.
+    pub hook_type: HookType,
+    /// The compiled plugin.
+    pub plugin: Arc<Plugin>,
+    /// The administrator's settings for the plugin.
+    pub settings: Arc<Settings>,
+    /// The resolved limits.
+    pub limits: Limits,
+    /// What to answer when the plugin fails.
+    pub failure_policy: FailurePolicy,
+}
+
+/// The HTTP-level answer of an execution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// `204 No Content`: no changes, for types that allow it.
+    NoContent,
+    /// `200 OK` with this JSON body.
+    Json(Value),
+}
+
+impl Reply {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::NoContent => 204,
+            Reply::Json(_) => 200,
+        }
+    }
+
+    /// The body as Okta will read it (`{}` for 204, which has no body).
+    pub fn body(&self) -> Value {
+        match self {
+            Reply::NoContent => Value::Object(Default::default()),
+            Reply::Json(v) => v.clone(),
+        }
+    }
+}
+
+/// Everything known about one execution.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// What is sent to Okta.
+    pub reply: Reply,
+    /// How the call ended.
+    pub outcome: Outcome,
+    /// Why it failed, in words, when it did.
+    pub reason: Option<String>,
+    /// Contract findings about the plugin's answer (warnings included).
+    pub findings: Vec<Finding>,
+    /// The `eventId` of the request.
+    pub event_id: String,
+    /// Time spent in the plugin (instantiation plus call).
+    pub duration: Duration,
+    /// Fuel the plugin consumed.
+    pub fuel_consumed: u64,
+    /// Peak linear memory of the instance, in bytes.
+    pub peak_memory_bytes: u64,
+    /// The plugin's log lines.
+    pub logs: Vec<LogLine>,
+    /// Log lines dropped past the limit.
+    pub dropped_log_lines: u32,
+}
+
+fn failure_outcome(failure: &CallFailure) -> Outcome {
+    match failure {
+        CallFailure::PluginError(_) => Outcome::PluginError,
+        CallFailure::Trapped(_) => Outcome::Trapped,
+        CallFailure::OutOfTime(_) => Outcome::OutOfTime,
+        CallFailure::OutOfFuel(_) => Outcome::OutOfFuel,
+        CallFailure::OutOfMemory(_) => Outcome::OutOfMemory,
+        CallFailure::Instantiate(_) => Outcome::Unavailable,
+    }
+}
+
+/// Checks the plugin's answer; returns the reply to send or the findings
+/// that make it invalid.
+fn checked_reply(
+    hook: HookType,
+    envelope: &Envelope,
+    answer: Value,
+) -> (Result<Reply, String>, Vec<Finding>) {
+    let encoded_len = answer.to_string().len();
+    let facts = RequestFacts {
+        request_type: envelope.request.request_type.as_deref(),
+        data: &envelope.data,
+    };
+    let findings = contract::check_answer(hook, &facts, &answer, encoded_len);
+    if contract::has_errors(&findings) {
+        let first = findings
+            .iter()
+            .find(|f| f.severity == Severity::Error)
+            .map(|f| format!("{}: {}", f.location, f.message))
+            .unwrap_or_default();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let reason = format!("answer breaks Okta's rules ({errors} finding(s)); first: {first}");
+        return (Err(reason), findings);
+    }
+    let empty = answer.as_object().is_some_and(|o| o.is_empty());
+    let reply = if empty && hook.allows_empty_response() {
+        Reply::NoContent
+    } else {
+        Reply::Json(answer)
+    };
+    (Ok(reply), findings)
+}
+
+/// Runs `hook` on a request body.
+///
+/// # Errors
+///
+/// An [`EnvelopeError`] when the body is not a request envelope for this
+/// hook type (the plugin is not run). Every plugin failure is an
+/// [`Execution`] with the safe answer, never an error.
+pub async fn execute(
+    runtime: &Runtime,
+    hook: &HookRun,
+    body: &[u8],
+) -> Result<Execution, EnvelopeError> {
+    let envelope = Envelope::parse(body, hook.hook_type)?;
+    let report = runtime
+        .call(
+            &hook.plugin,
+            &envelope.request,
+            hook.settings.clone(),
+            &hook.limits,
+        )
+        .await;
+
+    let (result, findings) = match report.result {
+        Err(failure) => (
+            Err((failure_outcome(&failure), failure.to_string())),
+            Vec::new(),
+        ),
+        Ok(response) => match answer::to_okta_json(&response) {
+            Err(e) => {
+                let finding = Finding {
+                    severity: Severity::Error,
+                    location: e.location.clone(),
+                    message: e.message.clone(),
+                };
+                (
+                    Err((Outcome::InvalidAnswer, format!("answer is not valid: {e}"))),
+                    vec![finding],
+                )
+            }
+            Ok(answer) => match checked_reply(hook.hook_type, &envelope, answer) {
+                (Ok(reply), findings) => (Ok(reply), findings),
+                (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
+            },
+        },
+    };
+
+    let (reply, outcome, reason) = match result {
+        Ok(reply) => (reply, Outcome::Ok, None),
+        Err((outcome, reason)) => {
+            tracing::warn!(
+                event_id = %envelope.request.event_id,
+                outcome = outcome.as_str(),
+                %reason,
+                "plugin failed; sending the safe answer"
+            );
+            let safe = hook.failure_policy.safe_answer(hook.hook_type, outcome);
+            (Reply::Json(safe), outcome, Some(reason))
+        }
+    };
+    Ok(Execution {
+        reply,
+        outcome,
+        reason,
+        findings,
+        event_id: envelope.request.event_id,
+        duration: report.duration,
+        fuel_consumed: report.fuel_consumed,
+        peak_memory_bytes: report.peak_memory_bytes,
+        logs: report.logs,
+        dropped_log_lines: report.dropped_log_lines,
+    })
+}

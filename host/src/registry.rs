@@ -1,0 +1,397 @@
+//! The live registry: stored plugins compiled in memory and hooks ready to run.
+//!
+//! Every change goes to the [`Store`] first and is flushed; only then is the
+//! in-memory view updated, so what is served is always what is stored.
+
+use crate::exec::HookRun;
+use crate::hook_type::HookType;
+use crate::limits::{LimitError, LimitOverrides, Limits};
+use crate::policy::FailurePolicy;
+use crate::runtime::{CompileError, Plugin, Runtime, RuntimeConfig, Settings};
+use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+/// The WIT world every plugin implements.
+pub const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
+
+/// Where state lives and how the sandbox is sized.
+#[derive(Debug, Clone)]
+pub struct RegistryConfig {
+    /// The data directory; sled lives in `db/` below it.
+    pub data_dir: PathBuf,
+    /// Engine and pool sizing.
+    pub runtime: RuntimeConfig,
+    /// Limits for hooks that do not override them.
+    pub default_limits: Limits,
+}
+
+impl RegistryConfig {
+    /// Defaults for everything but the data directory.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        RegistryConfig {
+            data_dir: data_dir.into(),
+            runtime: RuntimeConfig::default(),
+            default_limits: Limits::default(),
+        }
+    }
+}
+
+/// Why a registry operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The component was refused.
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    /// A limit override is out of range.
+    #[error(transparent)]
+    Limits(#[from] LimitError),
+    /// No plugin has this id.
+    #[error("no plugin with id {0}")]
+    PluginNotFound(String),
+    /// No hook has this id.
+    #[error("no hook with id {0}")]
+    HookNotFound(String),
+    /// The plugin is still used by hooks.
+    #[error("plugin {plugin} is used by hook(s) {}", hooks.join(", "))]
+    PluginInUse {
+        /// The plugin.
+        plugin: String,
+        /// The hooks that use it.
+        hooks: Vec<String>,
+    },
+}
+
+/// What a hook is made of, as given when creating or replacing it.
+#[derive(Debug, Clone)]
+pub struct HookSpec {
+    /// Human name.
+    pub name: String,
+    /// The hook type.
+    pub hook_type: HookType,
+    /// The plugin that handles calls (must be registered).
+    pub plugin_id: String,
+    /// Settings passed to the plugin.
+    pub settings: Settings,
+    /// Limit overrides.
+    pub limits: LimitOverrides,
+    /// Failure-policy options.
+    pub failure_policy: FailurePolicy,
+    /// Header name Okta sends the secret in.
+    pub auth_key: String,
+    /// The secret header value (only its hash is kept).
+    pub auth_secret: String,
+}
+
+/// A hook as served: its record and everything a call needs, resolved once.
+#[derive(Debug, Clone)]
+pub struct LiveHook {
+    /// The stored record.
+    pub record: HookRecord,
+    /// Plugin, settings, limits and policy for calls.
+    pub run: HookRun,
+}
+
+/// Stored registrations plus their compiled, ready-to-run form.
+pub struct Registry {
+    runtime: Arc<Runtime>,
+    store: Store,
+    default_limits: Limits,
+    plugins: RwLock<HashMap<String, Arc<Plugin>>>,
+    hooks: RwLock<HashMap<String, Arc<LiveHook>>>,
+}
+
+/// Now, as Okta formats times: RFC 3339 UTC with milliseconds.
+pub fn now_timestamp() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+/// `sha256:<hex>` of `bytes`: a plugin's id.
+pub fn plugin_id(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// A new hook id: `cal` and 17 random letters and digits, like Okta's.
+fn new_hook_id() -> String {
+    let suffix: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(17)
+        .map(char::from)
+        .collect();
+    format!("cal{suffix}")
+}
+
+impl Registry {
+    /// Opens the store, compiles every stored plugin and loads every hook.
+    ///
+    /// A stored plugin that no longer compiles is logged and skipped, and so
+    /// are the hooks that use it; the rest is served.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the engine or the store cannot be opened.
+    pub async fn open(config: RegistryConfig) -> anyhow::Result<Arc<Registry>> {
+        config.default_limits.validate()?;
+        let runtime = Arc::new(Runtime::new(config.runtime)?);
+        let store = Store::open(&config.data_dir)?;
+        let registry = Registry {
+            runtime,
+            store,
+            default_limits: config.default_limits,
+            plugins: RwLock::default(),
+            hooks: RwLock::default(),
+        };
+        for record in registry.store.plugins()? {
+            let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
+                tracing::error!(plugin = %record.id, "plugin bytes missing from the store; skipped");
+                continue;
+            };
+            match registry.compile(bytes.to_vec()).await {
+                Ok(plugin) => {
+                    registry.plugins_mut().insert(record.id.clone(), plugin);
+                }
+                Err(e) => {
+                    tracing::error!(plugin = %record.id, error = %e, "stored plugin does not compile; skipped")
+                }
+            }
+        }
+        for record in registry.store.hooks()? {
+            let id = record.id.clone();
+            match registry.live(record) {
+                Ok(live) => {
+                    registry.hooks_mut().insert(id, Arc::new(live));
+                }
+                Err(e) => tracing::error!(hook = %id, error = %e, "hook cannot be served; skipped"),
+            }
+        }
+        Ok(Arc::new(registry))
+    }
+
+    fn plugins_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Plugin>>> {
+        self.plugins.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn hooks_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<LiveHook>>> {
+        self.hooks.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The sandbox runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    async fn compile(&self, bytes: Vec<u8>) -> Result<Arc<Plugin>, CompileError> {
+        let runtime = self.runtime.clone();
+        tokio::task::spawn_blocking(move || runtime.compile(&bytes).map(Arc::new))
+            .await
+            .unwrap_or_else(|e| Err(CompileError::Invalid(format!("compiler crashed: {e}"))))
+    }
+
+    /// Validates, compiles and stores a component. Adding the same bytes
+    /// again returns the existing record.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Compile`] if the component is refused, or a store error.
+    pub async fn add_plugin(&self, bytes: Vec<u8>) -> Result<PluginRecord, RegistryError> {
+        let id = plugin_id(&bytes);
+        if let Some(existing) = self.store.plugin(&id)?
+            && self.plugin(&id).is_some()
+        {
+            return Ok(existing);
+        }
+        let plugin = self.compile(bytes.clone()).await?;
+        let record = PluginRecord {
+            id: id.clone(),
+            size: bytes.len() as u64,
+            created: now_timestamp(),
+            world: WORLD.into(),
+        };
+        let record = self.store.put_plugin(&record, &bytes).await?;
+        self.plugins_mut().insert(id, plugin);
+        Ok(record)
+    }
+
+    /// The compiled plugin with `id`, if registered.
+    pub fn plugin(&self, id: &str) -> Option<Arc<Plugin>> {
+        self.plugins
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Every stored plugin.
+    ///
+    /// # Errors
+    ///
+    /// A store error.
+    pub fn plugins(&self) -> Result<Vec<PluginRecord>, RegistryError> {
+        Ok(self.store.plugins()?)
+    }
+
+    /// Deletes a plugin no hook uses.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::PluginInUse`], [`RegistryError::PluginNotFound`] or a store error.
+    pub async fn delete_plugin(&self, id: &str) -> Result<(), RegistryError> {
+        let users: Vec<String> = self
+            .hooks()
+            .into_iter()
+            .filter(|h| h.record.plugin_id == id)
+            .map(|h| h.record.id.clone())
+            .collect();
+        if !users.is_empty() {
+            return Err(RegistryError::PluginInUse {
+                plugin: id.into(),
+                hooks: users,
+            });
+        }
+        if !self.store.delete_plugin(id).await? {
+            return Err(RegistryError::PluginNotFound(id.into()));
+        }
+        self.plugins_mut().remove(id);
+        Ok(())
+    }
+
+    /// Resolves a record into a servable hook.
+    fn live(&self, record: HookRecord) -> Result<LiveHook, RegistryError> {
+        let plugin = self
+            .plugin(&record.plugin_id)
+            .ok_or_else(|| RegistryError::PluginNotFound(record.plugin_id.clone()))?;
+        let limits = record.limits.resolve(self.default_limits)?;
+        let run = HookRun {
+            hook_type: record.hook_type,
+            plugin,
+            settings: Arc::new(record.settings.clone()),
+            limits,
+            failure_policy: record.failure_policy.clone(),
+        };
+        Ok(LiveHook { record, run })
+    }
+
+    /// Stores `record` and makes it live; the next call uses it.
+    async fn commit(&self, record: HookRecord) -> Result<HookRecord, RegistryError> {
+        let live = self.live(record.clone())?;
+        self.store.put_hook(&record).await?;
+        self.hooks_mut().insert(record.id.clone(), Arc::new(live));
+        Ok(record)
+    }
+
+    /// Creates an ACTIVE hook.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::PluginNotFound`], [`RegistryError::Limits`] or a store error.
+    pub async fn create_hook(&self, spec: HookSpec) -> Result<HookRecord, RegistryError> {
+        let now = now_timestamp();
+        let record = HookRecord {
+            id: new_hook_id(),
+            name: spec.name,
+            hook_type: spec.hook_type,
+            status: HookStatus::Active,
+            version: "1.0.0".into(),
+            created: now.clone(),
+            last_updated: now,
+            plugin_id: spec.plugin_id,
+            settings: spec.settings,
+            limits: spec.limits,
+            failure_policy: spec.failure_policy,
+            auth_scheme: AuthScheme::new(spec.auth_key, &spec.auth_secret),
+        };
+        self.commit(record).await
+    }
+
+    /// Replaces a hook's name, plugin, settings, limits, policy and auth;
+    /// its type, status and creation time stay. Calls in flight finish
+    /// with the old version; the next call uses the new one.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::HookNotFound`], [`RegistryError::PluginNotFound`],
+    /// [`RegistryError::Limits`] or a store error.
+    pub async fn replace_hook(
+        &self,
+        id: &str,
+        spec: HookSpec,
+    ) -> Result<HookRecord, RegistryError> {
+        let current = self
+            .hook(id)
+            .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
+        let record = HookRecord {
+            name: spec.name,
+            last_updated: now_timestamp(),
+            plugin_id: spec.plugin_id,
+            settings: spec.settings,
+            limits: spec.limits,
+            failure_policy: spec.failure_policy,
+            auth_scheme: AuthScheme::new(spec.auth_key, &spec.auth_secret),
+            ..current.record.clone()
+        };
+        self.commit(record).await
+    }
+
+    /// Activates or deactivates a hook.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::HookNotFound`] or a store error.
+    pub async fn set_hook_status(
+        &self,
+        id: &str,
+        status: HookStatus,
+    ) -> Result<HookRecord, RegistryError> {
+        let current = self
+            .hook(id)
+            .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
+        let record = HookRecord {
+            status,
+            last_updated: now_timestamp(),
+            ..current.record.clone()
+        };
+        self.commit(record).await
+    }
+
+    /// Deletes a hook.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::HookNotFound`] or a store error.
+    pub async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
+        if !self.store.delete_hook(id).await? {
+            return Err(RegistryError::HookNotFound(id.into()));
+        }
+        self.hooks_mut().remove(id);
+        Ok(())
+    }
+
+    /// The hook with `id`, whatever its status.
+    pub fn hook(&self, id: &str) -> Option<Arc<LiveHook>> {
+        self.hooks
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Every servable hook, ordered by id.
+    pub fn hooks(&self) -> Vec<Arc<LiveHook>> {
+        let mut all: Vec<_> = self
+            .hooks
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.record.id.cmp(&b.record.id));
+        all
+    }
+}

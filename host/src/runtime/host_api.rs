@@ -1,0 +1,102 @@
+//! The host functions a plugin may import: bounded logging and read-only settings.
+
+use super::bindings::{log, settings, types};
+use super::call::CallState;
+
+/// One line a plugin logged during a call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    /// Severity chosen by the plugin.
+    pub level: LogLevel,
+    /// The message, cut to the per-line byte limit.
+    pub message: String,
+}
+
+/// Severity of a plugin log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// `trace`
+    Trace,
+    /// `debug`
+    Debug,
+    /// `info`
+    Info,
+    /// `warn`
+    Warn,
+    /// `error`
+    Error,
+}
+
+impl From<log::Level> for LogLevel {
+    fn from(level: log::Level) -> Self {
+        match level {
+            log::Level::Trace => LogLevel::Trace,
+            log::Level::Debug => LogLevel::Debug,
+            log::Level::Info => LogLevel::Info,
+            log::Level::Warn => LogLevel::Warn,
+            log::Level::Error => LogLevel::Error,
+        }
+    }
+}
+
+/// Cuts `message` to at most `max` bytes on a character boundary, marking the cut.
+fn truncate(mut message: String, max: usize) -> String {
+    if message.len() > max {
+        let mut end = max;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push_str("…[truncated]");
+    }
+    message
+}
+
+impl log::Host for CallState {
+    fn log(&mut self, level: log::Level, message: String) {
+        if self.logs.len() >= self.max_log_lines {
+            self.dropped_log_lines += 1;
+            return;
+        }
+        let level = LogLevel::from(level);
+        let message = truncate(message, self.max_log_line_bytes);
+        match level {
+            LogLevel::Trace => tracing::trace!(target: "plugin", "{message}"),
+            LogLevel::Debug => tracing::debug!(target: "plugin", "{message}"),
+            LogLevel::Info => tracing::info!(target: "plugin", "{message}"),
+            LogLevel::Warn => tracing::warn!(target: "plugin", "{message}"),
+            LogLevel::Error => tracing::error!(target: "plugin", "{message}"),
+        }
+        self.logs.push(LogLine { level, message });
+    }
+}
+
+impl settings::Host for CallState {
+    fn get(&mut self, key: String) -> Option<String> {
+        self.settings.get(&key).cloned()
+    }
+
+    fn entries(&mut self) -> Vec<(String, String)> {
+        self.settings
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+impl types::Host for CallState {}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        let s = "é".repeat(10); // 20 bytes
+        let t = truncate(s, 5);
+        assert!(t.starts_with("éé"));
+        assert!(t.ends_with("[truncated]"));
+        assert_eq!(truncate("short".into(), 5), "short");
+    }
+}

@@ -1,0 +1,236 @@
+//! The WebAssembly sandbox: one engine per process, plugins compiled once, a fresh instance per call.
+//!
+//! - [`Runtime::new`] builds the engine (component model, fuel, epoch
+//!   interruption, pooling allocator) and a linker holding the host API and a
+//!   WASI that grants nothing.
+//! - [`Runtime::compile`] validates and compiles a component into a
+//!   [`Plugin`], pre-instantiated so a call only has to allocate.
+//! - [`Runtime::call`] runs one call in a fresh store.
+
+pub mod bindings;
+mod call;
+mod host_api;
+
+pub use call::{CallFailure, CallReport, Settings};
+pub use host_api::{LogLevel, LogLine};
+
+use crate::limits::MAX_MEMORY_BYTES;
+use bindings::HookHandlerPre;
+use call::CallState;
+use std::time::Duration;
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+/// How often the epoch advances. A running plugin yields to the async
+/// runtime once per tick and is stopped at the first tick past its budget,
+/// so this is also the precision of the time budget: 10 ms.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Sizing of the engine and its pooling allocator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    /// Plugin instances that may be alive at once (calls in flight). Default
+    /// 128: on the reference machine (2 cores) a call takes well under a
+    /// millisecond, so 128 slots cover bursts far beyond what the cores can
+    /// run; a call that finds no free slot fails fast and gets the safe
+    /// answer.
+    pub max_instances: u32,
+    /// Linear memories per instance slot. Default 2 (Rust and C components
+    /// use one; some toolchains add an adapter memory).
+    pub memories_per_instance: u32,
+    /// Core instances per instance slot. Default 32 (components from other
+    /// languages contain many small shim modules).
+    pub core_instances_per_instance: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            max_instances: 128,
+            memories_per_instance: 2,
+            core_instances_per_instance: 32,
+        }
+    }
+}
+
+/// Why a component was not accepted as a plugin.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompileError {
+    /// The bytes are a core WebAssembly module, not a component.
+    #[error(
+        "this is a core WebAssembly module, not a component; build for wasm32-wasip2 or wrap it with `wasm-tools component new`"
+    )]
+    NotAComponent,
+    /// The bytes are not valid WebAssembly.
+    #[error("not a valid WebAssembly component: {0}")]
+    Invalid(String),
+    /// The component imports something the host does not provide, or its
+    /// exports do not match the `hook-handler` world.
+    #[error("does not fit the hookwarden:inline-hook/hook-handler world: {0}")]
+    WrongWorld(String),
+}
+
+/// A compiled, pre-instantiated plugin, ready for any number of calls.
+pub struct Plugin {
+    pre: HookHandlerPre<CallState>,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin").finish_non_exhaustive()
+    }
+}
+
+/// The engine, the linker and the epoch ticker, shared by every call.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<CallState>,
+}
+
+impl Runtime {
+    /// Creates the engine and linker and starts the epoch ticker thread,
+    /// which stops by itself when the runtime is dropped.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the engine cannot be created with this configuration (for
+    /// example if the pooling allocator cannot reserve its address space).
+    pub fn new(config: RuntimeConfig) -> anyhow::Result<Self> {
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(config.max_instances)
+            .total_memories(config.max_instances * config.memories_per_instance)
+            .total_tables(config.max_instances * config.core_instances_per_instance)
+            .total_core_instances(config.max_instances * config.core_instances_per_instance)
+            .total_stacks(config.max_instances)
+            .max_memory_size(MAX_MEMORY_BYTES as usize)
+            .max_tables_per_module(4)
+            .table_elements(1 << 16);
+
+        let mut wasm = Config::new();
+        wasm.wasm_component_model(true)
+            .epoch_interruption(true)
+            .consume_fuel(true)
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = Engine::new(&wasm).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        bindings::HookHandler::add_to_linker::<_, wasmtime::component::HasSelf<_>>(
+            &mut linker,
+            |state: &mut CallState| state,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+
+        spawn_epoch_ticker(&engine);
+        Ok(Runtime { engine, linker })
+    }
+
+    /// The wasmtime engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Validates `bytes` as a hook-handler component and compiles it.
+    ///
+    /// This is CPU-heavy (milliseconds for a small Rust plugin, seconds for
+    /// a JavaScript or Python one): call it off the async runtime.
+    ///
+    /// # Errors
+    ///
+    /// A [`CompileError`] saying what is wrong in terms a plugin author can
+    /// act on.
+    pub fn compile(&self, bytes: &[u8]) -> Result<Plugin, CompileError> {
+        if !wasmtime::wasmparser::Parser::is_component(bytes) {
+            return Err(if wasmtime::wasmparser::Parser::is_core_wasm(bytes) {
+                CompileError::NotAComponent
+            } else {
+                CompileError::Invalid("the bytes do not start with a WebAssembly header".into())
+            });
+        }
+        let component = Component::new(&self.engine, bytes)
+            .map_err(|e| CompileError::Invalid(format!("{e:#}")))?;
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
+        let pre = HookHandlerPre::new(instance_pre)
+            .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
+        Ok(Plugin { pre })
+    }
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until the engine is gone.
+fn spawn_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("hookwarden-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })
+        .expect("spawning the epoch ticker thread");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> Runtime {
+        Runtime::new(RuntimeConfig {
+            max_instances: 4,
+            ..RuntimeConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_core_module_is_refused_with_advice() {
+        let core = wat::parse_str("(module)").unwrap();
+        let err = runtime().compile(&core).unwrap_err();
+        assert_eq!(err, CompileError::NotAComponent);
+        assert!(err.to_string().contains("wasm32-wasip2"));
+    }
+
+    #[test]
+    fn garbage_is_refused_as_invalid() {
+        assert!(matches!(
+            runtime().compile(b"PK\x03\x04 not wasm"),
+            Err(CompileError::Invalid(_))
+        ));
+        // A component header followed by nonsense.
+        assert!(matches!(
+            runtime().compile(b"\0asm\x0d\0\x01\0\xff\xff"),
+            Err(CompileError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_component_without_handle_does_not_fit_the_world() {
+        let empty = wat::parse_str("(component)").unwrap();
+        let err = runtime().compile(&empty).unwrap_err();
+        assert!(matches!(err, CompileError::WrongWorld(_)), "{err}");
+    }
+
+    #[test]
+    fn a_component_importing_what_the_host_lacks_is_refused() {
+        let wants_http = wat::parse_str(
+            r#"(component
+                (import "wasi:http/outgoing-handler@0.2.0" (instance
+                    (export "handle" (func))
+                ))
+            )"#,
+        )
+        .unwrap();
+        let err = runtime().compile(&wants_http).unwrap_err();
+        match err {
+            CompileError::WrongWorld(msg) => {
+                assert!(msg.contains("wasi:http/outgoing-handler"), "{msg}")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

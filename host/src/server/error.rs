@@ -1,0 +1,165 @@
+//! Okta's error object, and the one place where errors become HTTP responses.
+
+use crate::envelope::EnvelopeError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rand::Rng;
+use serde::Serialize;
+
+/// One entry of `errorCauses`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorCause {
+    /// The cause in words, Okta style: `"<field>: <message>"`.
+    pub error_summary: String,
+}
+
+/// Okta's error object: `{errorCode, errorSummary, errorLink, errorId, errorCauses}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OktaError {
+    /// E.g. `E0000007`.
+    pub error_code: &'static str,
+    /// The headline.
+    pub error_summary: String,
+    /// Same value as `error_code`, as Okta sends it.
+    pub error_link: &'static str,
+    /// An opaque id for this occurrence, to quote in logs and support.
+    pub error_id: String,
+    /// Details.
+    pub error_causes: Vec<ErrorCause>,
+}
+
+/// An API failure; every handler returns this and it renders itself.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 404 `E0000007`: unknown id (or an INACTIVE hook on `/hooks/{id}`).
+    #[error("Not found: Resource not found: {0} (InlineHook)")]
+    HookNotFound(String),
+    /// 401 `E0000011`: missing or wrong credentials.
+    #[error("Invalid token provided")]
+    Unauthorized,
+    /// 413: the body exceeds the limit (bytes).
+    #[error("Api validation failed: body")]
+    PayloadTooLarge(usize),
+    /// 408: the body did not arrive in time.
+    #[error("Api validation failed: body")]
+    BodyTimeout,
+    /// 400 `E0000003` or `E0000001`: the hook request is not an envelope.
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    /// 500 `E0000009`: a failure of the host itself.
+    #[error("Internal Server Error")]
+    Internal(String),
+}
+
+fn error_id() -> String {
+    let suffix: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(22)
+        .map(char::from)
+        .collect();
+    format!("oae{suffix}")
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String, Vec<String>) {
+        match self {
+            ApiError::HookNotFound(_) => {
+                (StatusCode::NOT_FOUND, "E0000007", self.to_string(), vec![])
+            }
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "E0000011",
+                self.to_string(),
+                vec![],
+            ),
+            ApiError::PayloadTooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "E0000001",
+                self.to_string(),
+                vec![format!("body: must be at most {limit} bytes")],
+            ),
+            ApiError::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "E0000001",
+                self.to_string(),
+                vec!["body: did not arrive in time".into()],
+            ),
+            ApiError::Envelope(e @ (EnvelopeError::NotJson(_) | EnvelopeError::NotAnObject)) => (
+                StatusCode::BAD_REQUEST,
+                "E0000003",
+                "The request body was not well-formed.".into(),
+                vec![e.to_string()],
+            ),
+            ApiError::Envelope(e) => (
+                StatusCode::BAD_REQUEST,
+                "E0000001",
+                format!("Api validation failed: {}", e.field().unwrap_or("body")),
+                vec![e.to_string()],
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "E0000009",
+                self.to_string(),
+                vec![],
+            ),
+        }
+    }
+
+    /// The Okta error object and status for this error.
+    pub fn to_okta(&self) -> (StatusCode, OktaError) {
+        let (status, code, summary, causes) = self.parts();
+        let body = OktaError {
+            error_code: code,
+            error_summary: summary,
+            error_link: code,
+            error_id: error_id(),
+            error_causes: causes
+                .into_iter()
+                .map(|error_summary| ErrorCause { error_summary })
+                .collect(),
+        };
+        (status, body)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.to_okta();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(error_id = %body.error_id, %detail, "internal error");
+        } else {
+            tracing::debug!(error_id = %body.error_id, status = status.as_u16(), summary = %body.error_summary, "request refused");
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_uses_oktas_exact_text_and_repeats_the_code() {
+        let (status, body) = ApiError::HookNotFound("calX".into()).to_okta();
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            body.error_summary,
+            "Not found: Resource not found: calX (InlineHook)"
+        );
+        assert_eq!(body.error_code, body.error_link);
+        assert!(body.error_id.len() > 10);
+    }
+
+    #[test]
+    fn malformed_json_is_e0000003_and_bad_fields_e0000001() {
+        let (s, b) = ApiError::Envelope(EnvelopeError::NotAnObject).to_okta();
+        assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000003"));
+        let (s, b) = ApiError::Envelope(EnvelopeError::Missing("eventId")).to_okta();
+        assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000001"));
+        assert_eq!(b.error_summary, "Api validation failed: eventId");
+        assert_eq!(b.error_causes[0].error_summary, "eventId: is required");
+    }
+}

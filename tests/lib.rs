@@ -1,0 +1,222 @@
+//! Test support: a real Hookwarden server on loopback, with the real compiled plugins.
+
+use hookwarden::hook_type::HookType;
+use hookwarden::limits::LimitOverrides;
+use hookwarden::policy::FailurePolicy;
+use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
+use hookwarden::server::{self, AppState, ServerConfig};
+use hookwarden::store::HookRecord;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The header every test hook authenticates with.
+pub const AUTH_HEADER: &str = "Authorization";
+/// The secret every test hook expects.
+pub const SECRET: &str = "Basic aG9va3dhcmRlbjp0ZXN0";
+
+/// Path of a compiled example plugin, e.g. `plugin_path("token_claims")`.
+pub fn plugin_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("PLUGIN_DIR")).join(format!("{name}.wasm"))
+}
+
+/// Bytes of a compiled example plugin.
+///
+/// # Panics
+///
+/// If the plugin was not built.
+pub fn plugin_bytes(name: &str) -> Vec<u8> {
+    let path = plugin_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// An Okta sample request for `hook_type` as a JSON value.
+pub fn sample(hook_type: HookType) -> Value {
+    serde_json::from_str(hookwarden::samples::request(hook_type)).expect("samples are JSON")
+}
+
+/// What a hook call returned.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// The `x-hookwarden-outcome` header, if any.
+    pub outcome: Option<String>,
+    /// The JSON body (`Null` when empty).
+    pub body: Value,
+}
+
+/// How to create a test hook.
+#[derive(Debug, Clone)]
+pub struct HookOptions {
+    /// Plugin file name without `.wasm`.
+    pub plugin: &'static str,
+    /// Hook type.
+    pub hook_type: HookType,
+    /// Settings.
+    pub settings: Vec<(String, String)>,
+    /// Limit overrides.
+    pub limits: LimitOverrides,
+    /// Failure policy.
+    pub failure_policy: FailurePolicy,
+}
+
+impl HookOptions {
+    /// A hook of `hook_type` running `plugin` with `settings`.
+    pub fn new(plugin: &'static str, hook_type: HookType, settings: &[(&str, &str)]) -> Self {
+        HookOptions {
+            plugin,
+            hook_type,
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            limits: LimitOverrides::default(),
+            failure_policy: FailurePolicy::default(),
+        }
+    }
+
+    /// The same with a time budget in milliseconds.
+    pub fn budget_ms(mut self, ms: u64) -> Self {
+        self.limits.time_budget_ms = Some(ms);
+        self
+    }
+
+    /// The same with so much fuel that only the time budget can stop it.
+    pub fn unmetered(mut self) -> Self {
+        self.limits.fuel = Some(u64::MAX / 2);
+        self
+    }
+}
+
+/// A server running on a loopback port with its own data directory.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The server's registry, for registering plugins and hooks.
+    pub registry: Arc<Registry>,
+    dir: TempDir,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh data directory.
+    pub async fn start() -> TestServer {
+        TestServer::start_in(tempfile::tempdir().expect("tempdir")).await
+    }
+
+    /// Starts a server on an existing data directory (a restart).
+    pub async fn start_in(dir: TempDir) -> TestServer {
+        let registry = Registry::open(RegistryConfig::new(dir.path()))
+            .await
+            .expect("opening the registry");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding loopback");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, rx) = oneshot::channel::<()>();
+        let state = AppState {
+            registry: registry.clone(),
+            config: Arc::new(ServerConfig::default()),
+        };
+        let task = tokio::spawn(server::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            base,
+            registry,
+            dir,
+            shutdown,
+            task,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Stops the server, waits for it to finish, and hands back its data
+    /// directory for a restart.
+    pub async fn stop(self) -> TempDir {
+        let TestServer {
+            registry,
+            dir,
+            shutdown,
+            task,
+            client,
+            ..
+        } = self;
+        drop(client);
+        let _ = shutdown.send(());
+        task.await.expect("server task").expect("server I/O");
+        // The sled lock goes with the last reference to the registry.
+        assert_eq!(Arc::strong_count(&registry), 1, "registry still referenced");
+        drop(registry);
+        dir
+    }
+
+    /// Registers `options.plugin` and creates an ACTIVE hook for it.
+    pub async fn hook(&self, options: HookOptions) -> HookRecord {
+        let plugin = self
+            .registry
+            .add_plugin(plugin_bytes(options.plugin))
+            .await
+            .expect("registering the plugin");
+        self.registry
+            .create_hook(HookSpec {
+                name: format!("{} test hook", options.plugin),
+                hook_type: options.hook_type,
+                plugin_id: plugin.id,
+                settings: options.settings.into_iter().collect(),
+                limits: options.limits,
+                failure_policy: options.failure_policy,
+                auth_key: AUTH_HEADER.into(),
+                auth_secret: SECRET.into(),
+            })
+            .await
+            .expect("creating the hook")
+    }
+
+    /// POSTs `body` to `/hooks/{id}` with the test secret.
+    pub async fn call(&self, id: &str, body: &Value) -> Answer {
+        self.call_raw(id, Some(SECRET), body.to_string().into_bytes())
+            .await
+    }
+
+    /// POSTs raw bytes to `/hooks/{id}` with an optional auth header value.
+    pub async fn call_raw(&self, id: &str, secret: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut request = self
+            .client
+            .post(format!("{}/hooks/{id}", self.base))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .body(body);
+        if let Some(secret) = secret {
+            request = request.header(AUTH_HEADER, secret);
+        }
+        let response = request.send().await.expect("sending the hook call");
+        let status = response.status().as_u16();
+        let outcome = response
+            .headers()
+            .get("x-hookwarden-outcome")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.bytes().await.expect("reading the answer");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("answers are JSON")
+        };
+        Answer {
+            status,
+            outcome,
+            body,
+        }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
