@@ -7,12 +7,13 @@ use crate::exec::HookRun;
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
 use crate::policy::FailurePolicy;
-use crate::runtime::{CompileError, Plugin, Runtime, RuntimeConfig, Settings};
+use crate::runtime::{CacheUse, CompileError, Plugin, Runtime, RuntimeConfig, Settings};
 use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -28,7 +29,17 @@ pub struct RegistryConfig {
     pub runtime: RuntimeConfig,
     /// Limits for hooks that do not override them.
     pub default_limits: Limits,
+    /// Most hooks stored at once. Default [`DEFAULT_MAX_HOOKS`].
+    pub max_hooks: usize,
+    /// Most plugins stored at once. Default [`DEFAULT_MAX_PLUGINS`].
+    pub max_plugins: usize,
 }
+
+/// Default cap on stored hooks: 1000 (an Okta org holds at most 100, so
+/// this serves ten orgs' worth).
+pub const DEFAULT_MAX_HOOKS: usize = 1000;
+/// Default cap on stored plugins: 1000.
+pub const DEFAULT_MAX_PLUGINS: usize = 1000;
 
 impl RegistryConfig {
     /// Defaults for everything but the data directory.
@@ -37,6 +48,8 @@ impl RegistryConfig {
             data_dir: data_dir.into(),
             runtime: RuntimeConfig::default(),
             default_limits: Limits::default(),
+            max_hooks: DEFAULT_MAX_HOOKS,
+            max_plugins: DEFAULT_MAX_PLUGINS,
         }
     }
 }
@@ -59,6 +72,20 @@ pub enum RegistryError {
     /// No hook has this id.
     #[error("no hook with id {0}")]
     HookNotFound(String),
+    /// Only INACTIVE hooks may be deleted.
+    #[error("hook {0} is ACTIVE; deactivate it before deleting it")]
+    HookActive(String),
+    /// A count limit is reached.
+    #[error("at most {limit} {what} can be stored")]
+    TooMany {
+        /// `hooks` or `plugins`.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// A new hook needs its auth secret.
+    #[error("a new hook needs an auth secret")]
+    MissingSecret,
     /// The plugin is still used by hooks.
     #[error("plugin {plugin} is used by hook(s) {}", hooks.join(", "))]
     PluginInUse {
@@ -70,10 +97,13 @@ pub enum RegistryError {
 }
 
 /// What a hook is made of, as given when creating or replacing it.
-#[derive(Debug, Clone)]
+/// Its `Debug` output leaves out the secret.
+#[derive(Clone)]
 pub struct HookSpec {
     /// Human name.
     pub name: String,
+    /// The hook object's version string (Okta's `version`, usually "1.0.0").
+    pub version: String,
     /// The hook type.
     pub hook_type: HookType,
     /// The plugin that handles calls (must be registered).
@@ -86,8 +116,28 @@ pub struct HookSpec {
     pub failure_policy: FailurePolicy,
     /// Header name Okta sends the secret in.
     pub auth_key: String,
-    /// The secret header value (only its hash is kept).
-    pub auth_secret: String,
+    /// The secret header value (only its hash is kept). Required to create
+    /// a hook; when replacing, `None` keeps the current secret.
+    pub auth_secret: Option<String>,
+}
+
+impl std::fmt::Debug for HookSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HookSpec")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("hook_type", &self.hook_type)
+            .field("plugin_id", &self.plugin_id)
+            .field("settings", &self.settings)
+            .field("limits", &self.limits)
+            .field("failure_policy", &self.failure_policy)
+            .field("auth_key", &self.auth_key)
+            .field(
+                "auth_secret",
+                &self.auth_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// A hook as served: its record and everything a call needs, resolved once.
@@ -103,9 +153,23 @@ pub struct LiveHook {
 pub struct Registry {
     runtime: Arc<Runtime>,
     store: Store,
-    default_limits: Limits,
+    config: RegistryConfig,
     plugins: RwLock<HashMap<String, Arc<Plugin>>>,
     hooks: RwLock<HashMap<String, Arc<LiveHook>>>,
+    /// Serializes changes, so checks (a plugin in use, a count limit) and
+    /// the writes they guard cannot interleave.
+    changes: tokio::sync::Mutex<()>,
+    compiled: AtomicU64,
+    loaded: AtomicU64,
+}
+
+/// How plugins were made ready since the registry opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileStats {
+    /// Plugins compiled from their component bytes.
+    pub compiled: u64,
+    /// Plugins loaded from the compiled-code cache without compiling.
+    pub loaded_from_cache: u64,
 }
 
 /// Now, as Okta formats times: RFC 3339 UTC with milliseconds.
@@ -144,16 +208,19 @@ impl Registry {
         let registry = Registry {
             runtime,
             store,
-            default_limits: config.default_limits,
+            config,
             plugins: RwLock::default(),
             hooks: RwLock::default(),
+            changes: tokio::sync::Mutex::new(()),
+            compiled: AtomicU64::new(0),
+            loaded: AtomicU64::new(0),
         };
         for record in registry.store.plugins()? {
             let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
                 tracing::error!(plugin = %record.id, "plugin bytes missing from the store; skipped");
                 continue;
             };
-            match registry.compile(bytes.to_vec()).await {
+            match registry.compile(&record.id, bytes.to_vec()).await {
                 Ok(plugin) => {
                     registry.plugins_mut().insert(record.id.clone(), plugin);
                 }
@@ -182,16 +249,55 @@ impl Registry {
         self.hooks.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The limits of hooks that override nothing.
+    pub fn default_limits(&self) -> Limits {
+        self.config.default_limits
+    }
+
     /// The sandbox runtime.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
     }
 
-    async fn compile(&self, bytes: Vec<u8>) -> Result<Arc<Plugin>, CompileError> {
+    /// Compiles a plugin, or loads it from the compiled-code cache when a
+    /// verified artifact for this engine exists.
+    async fn compile(&self, id: &str, bytes: Vec<u8>) -> Result<Arc<Plugin>, RegistryError> {
         let runtime = self.runtime.clone();
-        tokio::task::spawn_blocking(move || runtime.compile(&bytes).map(Arc::new))
-            .await
-            .unwrap_or_else(|e| Err(CompileError::Invalid(format!("compiler crashed: {e}"))))
+        let engine = runtime.engine_key();
+        let digest = id.trim_start_matches("sha256:").to_owned();
+        let artifact = runtime.artifact_path(&self.config.data_dir.join("compiled"), &digest);
+        let expected = self.store.artifact_sha256(&engine, id)?;
+        let cached = tokio::task::spawn_blocking(move || {
+            runtime.compile_cached(&bytes, &artifact, expected.as_deref())
+        })
+        .await
+        .unwrap_or_else(|e| Err(CompileError::Invalid(format!("compiler crashed: {e}"))))?;
+        match cached.source {
+            CacheUse::Compiled => {
+                self.compiled.fetch_add(1, Ordering::Relaxed);
+                if let Some(sha) = &cached.artifact_sha256 {
+                    self.store.set_artifact_sha256(&engine, id, sha).await?;
+                }
+            }
+            CacheUse::Loaded => {
+                self.loaded.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(Arc::new(cached.plugin))
+    }
+
+    /// How many plugins were compiled and how many loaded from the cache
+    /// since the registry opened.
+    pub fn compile_stats(&self) -> CompileStats {
+        CompileStats {
+            compiled: self.compiled.load(Ordering::Relaxed),
+            loaded_from_cache: self.loaded.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Validates, compiles and stores a component. Adding the same bytes
@@ -202,18 +308,26 @@ impl Registry {
     /// [`RegistryError::Compile`] if the component is refused, or a store error.
     pub async fn add_plugin(&self, bytes: Vec<u8>) -> Result<PluginRecord, RegistryError> {
         let id = plugin_id(&bytes);
+        let _changes = self.changes.lock().await;
         if let Some(existing) = self.store.plugin(&id)?
             && self.plugin(&id).is_some()
         {
             return Ok(existing);
         }
-        let plugin = self.compile(bytes.clone()).await?;
+        if self.store.plugins()?.len() >= self.config.max_plugins {
+            return Err(RegistryError::TooMany {
+                what: "plugins",
+                limit: self.config.max_plugins,
+            });
+        }
+        let size = bytes.len() as u64;
         let record = PluginRecord {
             id: id.clone(),
-            size: bytes.len() as u64,
+            size,
             created: now_timestamp(),
             world: WORLD.into(),
         };
+        let plugin = self.compile(&id, bytes.clone()).await?;
         let record = self.store.put_plugin(&record, &bytes).await?;
         self.plugins_mut().insert(id, plugin);
         Ok(record)
@@ -243,6 +357,7 @@ impl Registry {
     ///
     /// [`RegistryError::PluginInUse`], [`RegistryError::PluginNotFound`] or a store error.
     pub async fn delete_plugin(&self, id: &str) -> Result<(), RegistryError> {
+        let _changes = self.changes.lock().await;
         let users: Vec<String> = self
             .hooks()
             .into_iter()
@@ -259,6 +374,17 @@ impl Registry {
             return Err(RegistryError::PluginNotFound(id.into()));
         }
         self.plugins_mut().remove(id);
+        // Its compiled code goes too. A recorded digest without a file is
+        // harmless: uploading the plugin again recompiles and re-records.
+        let digest = id.trim_start_matches("sha256:");
+        let artifact = self
+            .runtime
+            .artifact_path(&self.config.data_dir.join("compiled"), digest);
+        if let Err(e) = std::fs::remove_file(&artifact)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %artifact.display(), error = %e, "could not remove compiled code");
+        }
         Ok(())
     }
 
@@ -267,7 +393,7 @@ impl Registry {
         let plugin = self
             .plugin(&record.plugin_id)
             .ok_or_else(|| RegistryError::PluginNotFound(record.plugin_id.clone()))?;
-        let limits = record.limits.resolve(self.default_limits)?;
+        let limits = record.limits.resolve(self.config.default_limits)?;
         let run = HookRun {
             hook_type: record.hook_type,
             plugin,
@@ -292,20 +418,31 @@ impl Registry {
     ///
     /// [`RegistryError::PluginNotFound`], [`RegistryError::Limits`] or a store error.
     pub async fn create_hook(&self, spec: HookSpec) -> Result<HookRecord, RegistryError> {
+        let _changes = self.changes.lock().await;
+        if self.hooks().len() >= self.config.max_hooks {
+            return Err(RegistryError::TooMany {
+                what: "hooks",
+                limit: self.config.max_hooks,
+            });
+        }
+        let secret = spec
+            .auth_secret
+            .as_deref()
+            .ok_or(RegistryError::MissingSecret)?;
         let now = now_timestamp();
         let record = HookRecord {
             id: new_hook_id(),
             name: spec.name,
             hook_type: spec.hook_type,
             status: HookStatus::Active,
-            version: "1.0.0".into(),
+            version: spec.version,
             created: now.clone(),
             last_updated: now,
             plugin_id: spec.plugin_id,
             settings: spec.settings,
             limits: spec.limits,
             failure_policy: spec.failure_policy,
-            auth_scheme: AuthScheme::new(spec.auth_key, &spec.auth_secret),
+            auth_scheme: AuthScheme::new(spec.auth_key, secret),
         };
         self.commit(record).await
     }
@@ -323,17 +460,26 @@ impl Registry {
         id: &str,
         spec: HookSpec,
     ) -> Result<HookRecord, RegistryError> {
+        let _changes = self.changes.lock().await;
         let current = self
             .hook(id)
             .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
+        let auth_scheme = match &spec.auth_secret {
+            Some(secret) => AuthScheme::new(spec.auth_key, secret),
+            None => AuthScheme {
+                key: spec.auth_key,
+                ..current.record.auth_scheme.clone()
+            },
+        };
         let record = HookRecord {
             name: spec.name,
+            version: spec.version,
             last_updated: now_timestamp(),
             plugin_id: spec.plugin_id,
             settings: spec.settings,
             limits: spec.limits,
             failure_policy: spec.failure_policy,
-            auth_scheme: AuthScheme::new(spec.auth_key, &spec.auth_secret),
+            auth_scheme,
             ..current.record.clone()
         };
         self.commit(record).await
@@ -349,6 +495,7 @@ impl Registry {
         id: &str,
         status: HookStatus,
     ) -> Result<HookRecord, RegistryError> {
+        let _changes = self.changes.lock().await;
         let current = self
             .hook(id)
             .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
@@ -360,12 +507,20 @@ impl Registry {
         self.commit(record).await
     }
 
-    /// Deletes a hook.
+    /// Deletes an INACTIVE hook.
     ///
     /// # Errors
     ///
-    /// [`RegistryError::HookNotFound`] or a store error.
+    /// [`RegistryError::HookNotFound`], [`RegistryError::HookActive`] or a
+    /// store error.
     pub async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
+        let _changes = self.changes.lock().await;
+        let current = self
+            .hook(id)
+            .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
+        if current.record.status == HookStatus::Active {
+            return Err(RegistryError::HookActive(id.into()));
+        }
         if !self.store.delete_hook(id).await? {
             return Err(RegistryError::HookNotFound(id.into()));
         }
@@ -393,5 +548,28 @@ impl Registry {
             .collect();
         all.sort_by(|a, b| a.record.id.cmp(&b.record.id));
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hook_specs_debug_output_hides_the_secret() {
+        let spec = HookSpec {
+            name: "n".into(),
+            version: "1.0.0".into(),
+            hook_type: HookType::Token,
+            plugin_id: "sha256:00".into(),
+            settings: Settings::new(),
+            limits: LimitOverrides::default(),
+            failure_policy: FailurePolicy::default(),
+            auth_key: "Authorization".into(),
+            auth_secret: Some("Basic dG9wLXNlY3JldA==".into()),
+        };
+        let shown = format!("{spec:?}");
+        assert!(!shown.contains("dG9wLXNlY3JldA"), "{shown}");
+        assert!(shown.contains("<redacted>"));
     }
 }

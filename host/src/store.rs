@@ -4,6 +4,8 @@
 //! - tree `plugins`: plugin id → [`PluginRecord`] (JSON)
 //! - tree `plugin_bytes`: plugin id → the component's bytes
 //! - tree `hooks`: hook id → [`HookRecord`] (JSON)
+//! - tree `meta`: the admin token's SHA-256 (`admin_token_sha256`) and the
+//!   SHA-256 of every compiled-code artifact (`artifact/<engine>/<plugin>`)
 //!
 //! Writes that touch two trees are one sled transaction, and every write is
 //! flushed before it is acknowledged, so a crash leaves each registration
@@ -139,13 +141,26 @@ pub struct Store {
     plugins: sled::Tree,
     plugin_bytes: sled::Tree,
     hooks: sled::Tree,
+    meta: sled::Tree,
 }
+
+const ADMIN_TOKEN_KEY: &str = "admin_token_sha256";
 
 fn decode<T: for<'de> Deserialize<'de>>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
         key: String::from_utf8_lossy(key).into_owned(),
         source,
     })
+}
+
+/// Every record of `tree`, in key order.
+fn decode_all<T: for<'de> Deserialize<'de>>(tree: &sled::Tree) -> Result<Vec<T>, StoreError> {
+    tree.iter()
+        .map(|kv| {
+            let (k, v) = kv?;
+            decode(&k, &v)
+        })
+        .collect()
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -165,6 +180,7 @@ impl Store {
             plugins: db.open_tree("plugins")?,
             plugin_bytes: db.open_tree("plugin_bytes")?,
             hooks: db.open_tree("hooks")?,
+            meta: db.open_tree("meta")?,
             db,
         })
     }
@@ -225,13 +241,7 @@ impl Store {
     ///
     /// A [`StoreError`] on a storage failure or an unreadable record.
     pub fn plugins(&self) -> Result<Vec<PluginRecord>, StoreError> {
-        self.plugins
-            .iter()
-            .map(|kv| {
-                let (k, v) = kv?;
-                decode(&k, &v)
-            })
-            .collect()
+        decode_all(&self.plugins)
     }
 
     /// Deletes plugin `id` and its bytes atomically. Returns whether it existed.
@@ -246,6 +256,64 @@ impl Store {
         })?;
         self.flush().await?;
         Ok(existed)
+    }
+
+    fn meta_string(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(key)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    async fn set_meta_string(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.meta.insert(key, value.as_bytes())?;
+        self.flush().await
+    }
+
+    /// The SHA-256 (hex) of the admin token, once one was generated.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] on a storage failure.
+    pub fn admin_token_sha256(&self) -> Result<Option<String>, StoreError> {
+        self.meta_string(ADMIN_TOKEN_KEY)
+    }
+
+    /// Records the SHA-256 (hex) of a generated admin token.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] if the write or flush fails.
+    pub async fn set_admin_token_sha256(&self, digest: &str) -> Result<(), StoreError> {
+        self.set_meta_string(ADMIN_TOKEN_KEY, digest).await
+    }
+
+    /// The recorded SHA-256 (hex) of a compiled-code artifact.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] on a storage failure.
+    pub fn artifact_sha256(
+        &self,
+        engine: &str,
+        plugin: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.meta_string(&format!("artifact/{engine}/{plugin}"))
+    }
+
+    /// Records the SHA-256 (hex) of a compiled-code artifact just written.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] if the write or flush fails.
+    pub async fn set_artifact_sha256(
+        &self,
+        engine: &str,
+        plugin: &str,
+        digest: &str,
+    ) -> Result<(), StoreError> {
+        self.set_meta_string(&format!("artifact/{engine}/{plugin}"), digest)
+            .await
     }
 
     /// Inserts or replaces a hook.
@@ -276,13 +344,7 @@ impl Store {
     ///
     /// A [`StoreError`] on a storage failure or an unreadable record.
     pub fn hooks(&self) -> Result<Vec<HookRecord>, StoreError> {
-        self.hooks
-            .iter()
-            .map(|kv| {
-                let (k, v) = kv?;
-                decode(&k, &v)
-            })
-            .collect()
+        decode_all(&self.hooks)
     }
 
     /// Deletes hook `id`. Returns whether it existed.

@@ -8,9 +8,11 @@
 //! - [`Runtime::call`] runs one call in a fresh store.
 
 pub mod bindings;
+mod cache;
 mod call;
 mod host_api;
 
+pub use cache::{CacheUse, Cached};
 pub use call::{CallFailure, CallReport, Settings};
 pub use host_api::{LogLevel, LogLine};
 
@@ -141,6 +143,11 @@ impl Runtime {
     /// A [`CompileError`] saying what is wrong in terms a plugin author can
     /// act on.
     pub fn compile(&self, bytes: &[u8]) -> Result<Plugin, CompileError> {
+        self.compile_component(bytes).map(|(plugin, _)| plugin)
+    }
+
+    /// [`Runtime::compile`], also returning the compiled component.
+    fn compile_component(&self, bytes: &[u8]) -> Result<(Plugin, Component), CompileError> {
         if !wasmtime::wasmparser::Parser::is_component(bytes) {
             return Err(if wasmtime::wasmparser::Parser::is_core_wasm(bytes) {
                 CompileError::NotAComponent
@@ -150,9 +157,16 @@ impl Runtime {
         }
         let component = Component::new(&self.engine, bytes)
             .map_err(|e| CompileError::Invalid(format!("{e:#}")))?;
+        let plugin = self.pre_instantiate(&component)?;
+        Ok((plugin, component))
+    }
+
+    /// Links a compiled component against the host API and checks that it
+    /// exports the `hook-handler` world.
+    fn pre_instantiate(&self, component: &Component) -> Result<Plugin, CompileError> {
         let instance_pre = self
             .linker
-            .instantiate_pre(&component)
+            .instantiate_pre(component)
             .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
         let pre = HookHandlerPre::new(instance_pre)
             .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
