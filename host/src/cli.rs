@@ -1,8 +1,12 @@
 //! The `hookwarden` command line: runs the server.
+//!
+//! Lives in the library so the binary and the end-to-end tests run the same
+//! program.
 
+use crate::admin_token::AdminToken;
+use crate::registry::{Registry, RegistryConfig};
+use crate::server::{self, AppState, ServerConfig};
 use clap::{Parser, Subcommand, ValueEnum};
-use hookwarden::registry::{Registry, RegistryConfig};
-use hookwarden::server::{self, AppState, ServerConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,7 +43,19 @@ struct ServeArgs {
     /// Directory for the database (created if missing).
     #[arg(long, env = "HOOKWARDEN_DATA_DIR", default_value = "./hookwarden-data")]
     data_dir: PathBuf,
-    /// Log format. The level comes from RUST_LOG (default `info`).
+    /// The URL Okta reaches this server at (used in `_links` and in what to
+    /// register in Okta). Default: `http://` and the listen address.
+    #[arg(long, env = "HOOKWARDEN_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A file whose first line is the admin API token. The token can also
+    /// come from the HOOKWARDEN_ADMIN_TOKEN environment variable (never from
+    /// a flag, which other users could read). With neither, a token is
+    /// generated on the first start and printed once; only its digest is
+    /// stored.
+    #[arg(long, env = "HOOKWARDEN_ADMIN_TOKEN_FILE")]
+    admin_token_file: Option<PathBuf>,
+    /// Log format. The level comes from RUST_LOG (default `info`). Logs go
+    /// to standard error.
     #[arg(
         long,
         env = "HOOKWARDEN_LOG_FORMAT",
@@ -49,9 +65,22 @@ struct ServeArgs {
     log_format: LogFormat,
 }
 
+/// The operator's admin token, from the token file or the environment.
+fn given_admin_token(args: &ServeArgs) -> anyhow::Result<Option<String>> {
+    if let Some(path) = &args.admin_token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("reading the admin token file {}: {e}", path.display()))?;
+        let token = text.lines().next().unwrap_or("").trim().to_owned();
+        return Ok(Some(token));
+    }
+    Ok(std::env::var("HOOKWARDEN_ADMIN_TOKEN").ok())
+}
+
 fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -83,25 +112,56 @@ async fn shutdown_signal() {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_tracing(args.log_format);
+    let given = given_admin_token(&args)?;
     let registry = Registry::open(RegistryConfig::new(&args.data_dir)).await?;
+    let (admin, generated) = AdminToken::resolve(registry.store(), given.as_deref()).await?;
+    if let Some(token) = generated {
+        // Printed once, on standard output and never to the log.
+        println!("admin token (shown once, store it now): {token}");
+    }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let address = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{address}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let stats = registry.compile_stats();
     tracing::info!(
-        address = %listener.local_addr()?,
+        %address,
+        %public_url,
         data_dir = %args.data_dir.display(),
         hooks = registry.hooks().len(),
+        compiled = stats.compiled,
+        loaded_from_cache = stats.loaded_from_cache,
         "hookwarden listening"
     );
+    println!("listening on http://{address}");
     let state = AppState {
         registry,
-        config: Arc::new(ServerConfig::default()),
+        config: Arc::new(ServerConfig {
+            public_url,
+            ..ServerConfig::default()
+        }),
+        admin: Arc::new(admin),
     };
     server::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
-    }
+/// Parses the command line and runs the command.
+///
+/// # Errors
+///
+/// Whatever the command fails with (bad configuration, a port in use...).
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+        }
+    })
 }

@@ -7,7 +7,9 @@
 //! [`policy`]'s safe answer on any failure. The [`registry`] keeps
 //! compiled plugins and hooks live over the sled [`store`].
 
+pub mod admin_token;
 pub mod answer;
+pub mod cli;
 pub mod contract;
 pub mod envelope;
 pub mod exec;

@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use crate::exec::{self, Reply};
+use crate::exec::{self, Execution, Reply};
 use crate::store::{AuthScheme, HookStatus};
 use axum::Json;
 use axum::body::Body;
@@ -32,16 +32,6 @@ fn authorize(scheme: &AuthScheme, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// Reads the body up to `limit` bytes within the body timeout.
-async fn read_body(body: Body, state: &AppState) -> Result<bytes::Bytes, ApiError> {
-    let limit = state.config.max_body_bytes;
-    match tokio::time::timeout(state.config.body_timeout, axum::body::to_bytes(body, limit)).await {
-        Err(_) => Err(ApiError::BodyTimeout),
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(_)) => Err(ApiError::PayloadTooLarge(limit)),
-    }
-}
-
 /// Serves one Okta hook call.
 pub async fn call(
     State(state): State<AppState>,
@@ -53,9 +43,10 @@ pub async fn call(
         .registry
         .hook(&id)
         .filter(|h| h.record.status == HookStatus::Active)
-        .ok_or_else(|| ApiError::HookNotFound(id.clone()))?;
+        .ok_or_else(|| ApiError::hook_not_found(id.clone()))?;
     authorize(&hook.record.auth_scheme, &headers)?;
-    let body = read_body(body, &state).await?;
+    let body =
+        super::read_body(body, state.config.max_body_bytes, state.config.body_timeout).await?;
     let execution = exec::execute(state.registry.runtime(), &hook.run, &body).await?;
     tracing::info!(
         hook = %id,
@@ -65,13 +56,21 @@ pub async fn call(
         fuel = execution.fuel_consumed,
         "hook call"
     );
-    let outcome = HeaderValue::from_static(execution.outcome.as_str());
-    let mut response = match execution.reply {
+    Ok(reply_response(&execution))
+}
+
+/// The HTTP response for an execution: 204 or 200 with JSON, and the
+/// outcome header.
+pub fn reply_response(execution: &Execution) -> Response {
+    let mut response = match &execution.reply {
         Reply::NoContent => StatusCode::NO_CONTENT.into_response(),
         Reply::Json(body) => Json(body).into_response(),
     };
-    response.headers_mut().insert(OUTCOME_HEADER, outcome);
-    Ok(response)
+    response.headers_mut().insert(
+        OUTCOME_HEADER,
+        HeaderValue::from_static(execution.outcome.as_str()),
+    );
+    response
 }
 
 #[cfg(test)]

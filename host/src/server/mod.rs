@@ -1,11 +1,18 @@
 //! The HTTP server: routes, shared state and serving with graceful shutdown.
+//!
+//! - `POST /hooks/{hookId}`: Okta's calls ([`hooks`]), authenticated per hook.
+//! - `/api/v1/...`: the admin API ([`api`]), authenticated with the admin token.
 
+pub mod api;
 pub mod error;
 pub mod hooks;
 
+use crate::admin_token::AdminToken;
 use crate::registry::Registry;
 use axum::Router;
+use axum::body::Body;
 use axum::routing::post;
+use error::ApiError;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,21 +24,39 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default time allowed for a request body to arrive: 1 s, so a slow sender
 /// cannot hold a call past Okta's 3 s deadline.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(1);
+/// Default cap on an uploaded plugin: 64 MiB (JavaScript and Python
+/// components are 10 to 40 MB).
+pub const DEFAULT_MAX_PLUGIN_BYTES: usize = 64 << 20;
+/// Default time allowed for a plugin upload to arrive: 120 s.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Largest accepted request body. Default [`DEFAULT_MAX_BODY_BYTES`].
+    /// The URL Okta reaches this server at, without a trailing slash; used
+    /// in `_links` and in what to register in Okta. Default
+    /// `http://127.0.0.1:8080`.
+    pub public_url: String,
+    /// Largest accepted hook request body. Default [`DEFAULT_MAX_BODY_BYTES`].
     pub max_body_bytes: usize,
-    /// Time allowed for a body to arrive. Default [`DEFAULT_BODY_TIMEOUT`].
+    /// Time allowed for a hook request body to arrive. Default
+    /// [`DEFAULT_BODY_TIMEOUT`].
     pub body_timeout: Duration,
+    /// Largest accepted plugin upload. Default [`DEFAULT_MAX_PLUGIN_BYTES`].
+    pub max_plugin_bytes: usize,
+    /// Time allowed for a plugin upload (or any admin body) to arrive.
+    /// Default [`DEFAULT_UPLOAD_TIMEOUT`].
+    pub upload_timeout: Duration,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
+            public_url: "http://127.0.0.1:8080".into(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            max_plugin_bytes: DEFAULT_MAX_PLUGIN_BYTES,
+            upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
         }
     }
 }
@@ -43,12 +68,40 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// Server settings.
     pub config: Arc<ServerConfig>,
+    /// The admin API token.
+    pub admin: Arc<AdminToken>,
+}
+
+/// Reads a request body of at most `limit` bytes that arrives within `timeout`.
+///
+/// # Errors
+///
+/// [`ApiError::PayloadTooLarge`] past the limit, [`ApiError::BodyTimeout`]
+/// past the time.
+pub async fn read_body(
+    body: Body,
+    limit: usize,
+    timeout: Duration,
+) -> Result<bytes::Bytes, ApiError> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => Err(ApiError::BodyTimeout),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(ApiError::PayloadTooLarge(limit)),
+    }
 }
 
 /// The router, without a socket (tests can drive it directly).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/hooks/{id}", post(hooks::call))
+        .nest("/api/v1", api::router(state.clone()))
+        .fallback(|| async {
+            ApiError::NotFound {
+                id: "route".into(),
+                kind: "Route",
+            }
+        })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
 }
 

@@ -1,0 +1,5 @@
+//! The `hookwarden` command; see [`hookwarden::cli`].
+
+fn main() -> anyhow::Result<()> {
+    hookwarden::cli::main()
+}
