@@ -1,5 +1,6 @@
 //! Test support: a real Hookwarden server on loopback, with the real compiled plugins.
 
+use hookwarden::admin_token::AdminToken;
 use hookwarden::hook_type::HookType;
 use hookwarden::limits::LimitOverrides;
 use hookwarden::policy::FailurePolicy;
@@ -17,6 +18,8 @@ use tokio::task::JoinHandle;
 pub const AUTH_HEADER: &str = "Authorization";
 /// The secret every test hook expects.
 pub const SECRET: &str = "Basic aG9va3dhcmRlbjp0ZXN0";
+/// The admin API token of every test server.
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 /// Path of a compiled example plugin, e.g. `plugin_path("token_claims")`.
 pub fn plugin_path(name: &str) -> PathBuf {
@@ -92,16 +95,32 @@ impl HookOptions {
     }
 }
 
-/// A server running on a loopback port with its own data directory.
-pub struct TestServer {
+/// An HTTP client for one Hookwarden server: Okta's hook calls and the
+/// admin API.
+#[derive(Clone)]
+pub struct Client {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
+    http: reqwest::Client,
+}
+
+/// A server running in this process on a loopback port with its own data
+/// directory. Derefs to its [`Client`].
+pub struct TestServer {
     /// The server's registry, for registering plugins and hooks.
     pub registry: Arc<Registry>,
+    client: Client,
     dir: TempDir,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
-    client: reqwest::Client,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 impl TestServer {
@@ -110,8 +129,18 @@ impl TestServer {
         TestServer::start_in(tempfile::tempdir().expect("tempdir")).await
     }
 
+    /// Starts a server on a fresh data directory with `config` (its
+    /// `public_url` is replaced by the server's own address).
+    pub async fn start_with(config: ServerConfig) -> TestServer {
+        TestServer::start_in_with(tempfile::tempdir().expect("tempdir"), config).await
+    }
+
     /// Starts a server on an existing data directory (a restart).
     pub async fn start_in(dir: TempDir) -> TestServer {
+        TestServer::start_in_with(dir, ServerConfig::default()).await
+    }
+
+    async fn start_in_with(dir: TempDir, config: ServerConfig) -> TestServer {
         let registry = Registry::open(RegistryConfig::new(dir.path()))
             .await
             .expect("opening the registry");
@@ -122,18 +151,21 @@ impl TestServer {
         let (shutdown, rx) = oneshot::channel::<()>();
         let state = AppState {
             registry: registry.clone(),
-            config: Arc::new(ServerConfig::default()),
+            config: Arc::new(ServerConfig {
+                public_url: base.clone(),
+                ..config
+            }),
+            admin: Arc::new(AdminToken::new(ADMIN_TOKEN).expect("a strong token")),
         };
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = rx.await;
         }));
         TestServer {
-            base,
             registry,
+            client: Client::new(base),
             dir,
             shutdown,
             task,
-            client: reqwest::Client::new(),
         }
     }
 
@@ -167,16 +199,32 @@ impl TestServer {
         self.registry
             .create_hook(HookSpec {
                 name: format!("{} test hook", options.plugin),
+                version: "1.0.0".into(),
                 hook_type: options.hook_type,
                 plugin_id: plugin.id,
                 settings: options.settings.into_iter().collect(),
                 limits: options.limits,
                 failure_policy: options.failure_policy,
                 auth_key: AUTH_HEADER.into(),
-                auth_secret: SECRET.into(),
+                auth_secret: Some(SECRET.into()),
             })
             .await
             .expect("creating the hook")
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Client {
+    /// A client for the server at `base` (`http://host:port`).
+    pub fn new(base: String) -> Client {
+        Client {
+            base,
+            http: reqwest::Client::new(),
+        }
     }
 
     /// POSTs `body` to `/hooks/{id}` with the test secret.
@@ -188,7 +236,7 @@ impl TestServer {
     /// POSTs raw bytes to `/hooks/{id}` with an optional auth header value.
     pub async fn call_raw(&self, id: &str, secret: Option<&str>, body: Vec<u8>) -> Answer {
         let mut request = self
-            .client
+            .http
             .post(format!("{}/hooks/{id}", self.base))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
@@ -215,8 +263,96 @@ impl TestServer {
         }
     }
 
-    /// The data directory.
-    pub fn data_dir(&self) -> &std::path::Path {
-        self.dir.path()
+    /// Calls the admin API with the admin token: `method` on `/api/v1{path}`
+    /// with an optional JSON body. Returns the status and the JSON body
+    /// (`Null` when empty).
+    pub async fn api(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        self.api_as(Some(ADMIN_TOKEN), method, path, body).await
     }
+
+    /// [`Client::api`] with another token (or none).
+    pub async fn api_as(
+        &self,
+        token: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        self.try_api_as(token, method, path, body)
+            .await
+            .expect("sending the admin request")
+    }
+
+    /// [`Client::api_as`] that reports a failed connection instead of
+    /// panicking (for servers that may be killed mid-request).
+    ///
+    /// # Errors
+    ///
+    /// The transport error when no answer arrived.
+    pub async fn try_api_as(
+        &self,
+        token: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), reqwest::Error> {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self
+            .http
+            .request(method, format!("{}/api/v1{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("SSWS {token}"));
+        }
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        Ok(into_status_and_json(request.send().await?).await)
+    }
+
+    /// Uploads plugin bytes to `POST /api/v1/plugins`.
+    pub async fn upload(&self, bytes: Vec<u8>) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}/api/v1/plugins", self.base))
+            .header("Authorization", format!("SSWS {ADMIN_TOKEN}"))
+            .header("Content-Type", "application/wasm")
+            .body(bytes)
+            .send()
+            .await
+            .expect("uploading");
+        into_status_and_json(response).await
+    }
+}
+
+/// The status and JSON body (`Null` when empty) of a response.
+pub async fn into_status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("reading the body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    (status, body)
+}
+
+/// A create body for `POST /api/v1/inlineHooks`.
+pub fn hook_body(name: &str, hook_type: HookType, plugin_id: &str, settings: Value) -> Value {
+    serde_json::json!({
+        "name": name,
+        "type": hook_type.event_type(),
+        "version": "1.0.0",
+        "channel": {
+            "type": "WASM",
+            "version": "1.0.0",
+            "config": {
+                "pluginId": plugin_id,
+                "settings": settings,
+                "authScheme": {"type": "HEADER", "key": AUTH_HEADER, "value": SECRET}
+            }
+        }
+    })
 }

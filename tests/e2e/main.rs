@@ -2,7 +2,9 @@
 //!
 //! One test binary with a module per concern, so the suite links once.
 
+mod durability;
 mod examples;
 mod failures;
+mod hot_swap;
 mod persistence;
 mod requests;

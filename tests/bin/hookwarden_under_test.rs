@@ -1,0 +1,9 @@
+//! The `hookwarden` program itself, built inside the test package so the
+//! end-to-end tests can start, kill and restart it as a real process.
+
+fn main() {
+    if let Err(e) = hookwarden::cli::main() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
