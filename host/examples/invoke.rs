@@ -10,6 +10,9 @@
 //! Arguments: the component, the hook type (`token`, `saml`, `import`,
 //! `registration`, `password-import`, `telephony` or the full event type),
 //! then any number of `key=value` settings.
+//!
+//! `hookwarden invoke` is the full command-line version (request files,
+//! limit overrides, contract findings, JSON output).
 
 use hookwarden::exec::{HookRun, execute};
 use hookwarden::hook_type::HookType;

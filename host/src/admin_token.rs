@@ -9,7 +9,6 @@
 //!    later.
 
 use crate::store::{Store, StoreError};
-use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -91,12 +90,7 @@ impl AdminToken {
         {
             return Ok((AdminToken { sha256 }, None));
         }
-        let token: String = rand::rng()
-            .sample_iter(rand::distr::Alphanumeric)
-            .take(40)
-            .map(char::from)
-            .collect();
-        let token = format!("hw_{token}");
+        let token = crate::ids::random("hw_", 40);
         let admin = AdminToken::new(&token)?;
         store
             .set_admin_token_sha256(&hex::encode(admin.sha256))

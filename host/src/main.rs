@@ -1,5 +1,5 @@
 //! The `hookwarden` command; see [`hookwarden::cli`].
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     hookwarden::cli::main()
 }

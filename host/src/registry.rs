@@ -9,7 +9,6 @@ use crate::limits::{LimitError, LimitOverrides, Limits};
 use crate::policy::FailurePolicy;
 use crate::runtime::{CacheUse, CompileError, Plugin, Runtime, RuntimeConfig, Settings};
 use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
-use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -184,12 +183,7 @@ pub fn plugin_id(bytes: &[u8]) -> String {
 
 /// A new hook id: `cal` and 17 random letters and digits, like Okta's.
 fn new_hook_id() -> String {
-    let suffix: String = rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(17)
-        .map(char::from)
-        .collect();
-    format!("cal{suffix}")
+    crate::ids::random("cal", 17)
 }
 
 impl Registry {

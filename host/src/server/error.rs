@@ -6,7 +6,6 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rand::Rng;
 use serde::Serialize;
 
 /// One entry of `errorCauses`.
@@ -105,12 +104,7 @@ impl ApiError {
 }
 
 fn error_id() -> String {
-    let suffix: String = rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(22)
-        .map(char::from)
-        .collect();
-    format!("oae{suffix}")
+    crate::ids::random("oae", 22)
 }
 
 impl ApiError {

@@ -1,0 +1,351 @@
+//! `hookwarden serve`: runs the server.
+//!
+//! Every option comes, first match wins, from its flag, its environment
+//! variable, the config file (`--config`, TOML, keys named like the flags:
+//! `listen`, `data-dir`, `public-url`, `admin-token-file`, `log-format`,
+//! `tls-cert`, `tls-key`), or its default.
+
+use crate::admin_token::AdminToken;
+use crate::registry::{Registry, RegistryConfig};
+use crate::server::{self, AppState, ServerConfig, Tls};
+use clap::ValueEnum;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+/// Default listen address: loopback port 8080.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default data directory.
+pub const DEFAULT_DATA_DIR: &str = "./hookwarden-data";
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Options of `hookwarden serve`.
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// A TOML config file; its keys are the long flag names (`listen`,
+    /// `data-dir`, ...). Flags and environment variables override it.
+    #[arg(long, env = "HOOKWARDEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "HOOKWARDEN_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Directory for the database and compiled code, created if missing
+    /// [default: ./hookwarden-data].
+    #[arg(long, env = "HOOKWARDEN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The URL Okta reaches this server at, used in `_links` and in what to
+    /// register in Okta [default: http(s):// and the listen address].
+    #[arg(long, env = "HOOKWARDEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A file whose first line is the admin API token. The token can also
+    /// come from the HOOKWARDEN_ADMIN_TOKEN environment variable (never from
+    /// a flag, which other users could read). With neither, a token is
+    /// generated on the first start and printed once; only its digest is
+    /// stored.
+    #[arg(long, env = "HOOKWARDEN_ADMIN_TOKEN_FILE")]
+    pub admin_token_file: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key). Okta
+    /// only calls HTTPS URLs: use this, or plain HTTP behind a TLS proxy.
+    #[arg(long, env = "HOOKWARDEN_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "HOOKWARDEN_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Log format; the level comes from RUST_LOG [default: text, to standard
+    /// error, level info].
+    #[arg(long, env = "HOOKWARDEN_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// The config file: the same options, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    admin_token_file: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    log_format: Option<LogFormat>,
+}
+
+/// Every option resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The public URL, if set.
+    pub public_url: Option<String>,
+    /// The admin token file, if set.
+    pub admin_token_file: Option<PathBuf>,
+    /// Certificate and key, for HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    /// Resolves flags and environment (already in `self`) over the config
+    /// file over the defaults.
+    ///
+    /// # Errors
+    ///
+    /// An unreadable or invalid config file (unknown keys are errors), or a
+    /// certificate without its key.
+    pub fn resolve(self) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(path) => read_config(path)?,
+            None => FileConfig::default(),
+        };
+        let tls = match (
+            self.tls_cert.or(file.tls_cert),
+            self.tls_key.or(file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => anyhow::bail!("tls-cert and tls-key go together"),
+        };
+        Ok(Settings {
+            listen: self
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default")),
+            data_dir: self
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+            public_url: self.public_url.or(file.public_url),
+            admin_token_file: self.admin_token_file.or(file.admin_token_file),
+            tls,
+            log_format: self
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Text),
+        })
+    }
+}
+
+fn read_config(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading the config file {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("in the config file {}: {e}", path.display()))
+}
+
+/// The operator's admin token, from the token file or the environment.
+fn given_admin_token(settings: &Settings) -> anyhow::Result<Option<String>> {
+    if let Some(path) = &settings.admin_token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("reading the admin token file {}: {e}", path.display()))?;
+        return Ok(Some(text.lines().next().unwrap_or("").trim().to_owned()));
+    }
+    Ok(std::env::var("HOOKWARDEN_ADMIN_TOKEN").ok())
+}
+
+/// Sets up logging to standard error in `format`, the level from `RUST_LOG`
+/// (default `info`).
+pub fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down; finishing calls in flight");
+}
+
+/// A bound, not yet serving, server.
+pub struct Bound {
+    listener: tokio::net::TcpListener,
+    tls: Option<Tls>,
+    /// The state handlers will share.
+    pub state: AppState,
+    /// `http://` or `https://` and the bound address.
+    pub local_url: String,
+}
+
+impl Bound {
+    /// Binds `settings.listen` and prepares TLS, for `registry` and `admin`.
+    ///
+    /// # Errors
+    ///
+    /// The address is in use, or the certificate or key cannot be loaded.
+    pub async fn bind(
+        settings: &Settings,
+        registry: Arc<Registry>,
+        admin: AdminToken,
+    ) -> anyhow::Result<Bound> {
+        let tls = match &settings.tls {
+            Some((cert, key)) => Some(Tls::from_pem_files(cert, key).await?),
+            None => None,
+        };
+        let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let local_url = format!("{scheme}://{}", listener.local_addr()?);
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| local_url.clone())
+            .trim_end_matches('/')
+            .to_owned();
+        let state = AppState {
+            registry,
+            config: Arc::new(ServerConfig {
+                public_url,
+                ..ServerConfig::default()
+            }),
+            admin: Arc::new(admin),
+        };
+        Ok(Bound {
+            listener,
+            tls,
+            state,
+            local_url,
+        })
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then lets calls in flight finish.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error from the listener.
+    pub async fn serve_until_signal(self) -> anyhow::Result<()> {
+        match self.tls {
+            None => server::serve(self.listener, self.state, shutdown_signal()).await?,
+            Some(tls) => {
+                server::serve_tls(self.listener, self.state, tls, shutdown_signal()).await?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then drains calls in flight.
+///
+/// # Errors
+///
+/// Bad configuration, a data directory in use, a port in use.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = args.resolve()?;
+    init_tracing(settings.log_format);
+    let given = given_admin_token(&settings)?;
+    let registry = Registry::open(RegistryConfig::new(&settings.data_dir)).await?;
+    let (admin, generated) = AdminToken::resolve(registry.store(), given.as_deref()).await?;
+    if let Some(token) = generated {
+        // Printed once, on standard output and never to the log.
+        println!("admin token (shown once, store it now): {token}");
+    }
+    let bound = Bound::bind(&settings, registry.clone(), admin).await?;
+    let stats = registry.compile_stats();
+    tracing::info!(
+        url = %bound.local_url,
+        public_url = %bound.state.config.public_url,
+        data_dir = %settings.data_dir.display(),
+        hooks = registry.hooks().len(),
+        compiled = stats.compiled,
+        loaded_from_cache = stats.loaded_from_cache,
+        "hookwarden listening"
+    );
+    println!("listening on {}", bound.local_url);
+    bound.serve_until_signal().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hookwarden.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\ndata-dir = \"/srv/hw\"\nlog-format = \"json\"\n",
+        )
+        .unwrap();
+        let from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(from_file.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(from_file.data_dir, PathBuf::from("/srv/hw"));
+        assert_eq!(from_file.log_format, LogFormat::Json);
+        assert_eq!(from_file.tls, None);
+
+        let flagged = ServeArgs {
+            config: Some(path),
+            listen: Some("127.0.0.1:1".parse().unwrap()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(flagged.listen, "127.0.0.1:1".parse().unwrap());
+        assert_eq!(flagged.data_dir, PathBuf::from("/srv/hw"));
+
+        let defaults = ServeArgs::default().resolve().unwrap();
+        assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
+        assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+    }
+
+    #[test]
+    fn unknown_keys_and_half_tls_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "lisen = \"127.0.0.1:1\"\n").unwrap();
+        let err = ServeArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("lisen"), "{err}");
+        std::fs::write(&path, "tls-cert = \"/x.pem\"\n").unwrap();
+        assert!(
+            ServeArgs {
+                config: Some(path),
+                ..Default::default()
+            }
+            .resolve()
+            .is_err()
+        );
+    }
+}
