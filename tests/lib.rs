@@ -8,7 +8,9 @@ use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
 use hookwarden::server::{self, AppState, ServerConfig};
 use hookwarden::store::HookRecord;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -23,7 +25,7 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 /// Path of a compiled example plugin, e.g. `plugin_path("token_claims")`.
 pub fn plugin_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("PLUGIN_DIR")).join(format!("{name}.wasm"))
+    hookwarden::example_plugins::path(name)
 }
 
 /// Bytes of a compiled example plugin.
@@ -355,4 +357,79 @@ pub fn hook_body(name: &str, hook_type: HookType, plugin_id: &str, settings: Val
             }
         }
     })
+}
+
+/// The test package's copy of the `hookwarden` binary, beside the test
+/// executable's `deps/` directory (where cargo builds it for the tests).
+pub fn program() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps");
+    profile_dir.join(format!(
+        "hookwarden-under-test{}",
+        std::env::consts::EXE_SUFFIX
+    ))
+}
+
+/// A real `hookwarden serve` process (the test package's copy of the
+/// binary) on a loopback port, with [`ADMIN_TOKEN`]. Derefs to its
+/// [`Client`].
+pub struct ServerProcess {
+    child: Child,
+    client: Client,
+    /// The URL it printed (`http://…` or `https://…`).
+    pub url: String,
+}
+
+impl std::ops::Deref for ServerProcess {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl ServerProcess {
+    /// Starts `hookwarden serve --listen 127.0.0.1:0 --data-dir DIR ARGS…`
+    /// and waits until it prints where it listens.
+    ///
+    /// # Panics
+    ///
+    /// If the process cannot start or exits before listening.
+    pub fn start(data_dir: &Path, args: &[&str]) -> ServerProcess {
+        let mut child = Command::new(program())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(args)
+            .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting the server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the server exited before listening")
+                .expect("reading its output");
+            if let Some(url) = line.strip_prefix("listening on ") {
+                break url.to_owned();
+            }
+        };
+        ServerProcess {
+            child,
+            client: Client::new(url.clone()),
+            url,
+        }
+    }
+
+    /// Kills the process with SIGKILL and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaping");
+    }
 }

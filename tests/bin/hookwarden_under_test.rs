@@ -1,9 +1,6 @@
 //! The `hookwarden` program itself, built inside the test package so the
 //! end-to-end tests can start, kill and restart it as a real process.
 
-fn main() {
-    if let Err(e) = hookwarden::cli::main() {
-        eprintln!("error: {e:#}");
-        std::process::exit(1);
-    }
+fn main() -> std::process::ExitCode {
+    hookwarden::cli::main()
 }

@@ -2,75 +2,24 @@
 //! acknowledged change survives, nothing half-written is served.
 
 use hookwarden::hook_type::HookType;
-use hookwarden_tests::{ADMIN_TOKEN, Client, hook_body, plugin_bytes, sample};
+use hookwarden_tests::{ADMIN_TOKEN, Client, ServerProcess, hook_body, plugin_bytes, sample};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
-/// A `hookwarden serve` process on a loopback port. Derefs to its [`Client`].
-struct Server {
-    child: Child,
-    client: Client,
-}
-
-impl std::ops::Deref for Server {
-    type Target = Client;
-
-    fn deref(&self) -> &Client {
-        &self.client
-    }
-}
-
-impl Server {
-    fn start(data_dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookwarden-under-test"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting the server");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("the server exited before listening")
-                .unwrap();
-            if let Some(url) = line.strip_prefix("listening on ") {
-                break url.to_owned();
-            }
-        };
-        Server {
-            child,
-            client: Client::new(base),
-        }
-    }
-
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaping");
-    }
-
-    /// Starts an upload of `bytes`, sends only half of them, and returns
-    /// once the half is written (the connection stays open).
-    async fn half_upload(&self, bytes: &[u8]) -> tokio::net::TcpStream {
-        let address = self.base.trim_start_matches("http://");
-        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-        let head = format!(
-            "POST /api/v1/plugins HTTP/1.1\r\nHost: {address}\r\nAuthorization: SSWS {ADMIN_TOKEN}\r\nContent-Type: application/wasm\r\nContent-Length: {}\r\n\r\n",
-            bytes.len()
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
-        stream.write_all(&bytes[..bytes.len() / 2]).await.unwrap();
-        stream.flush().await.unwrap();
-        stream
-    }
+/// Starts an upload of `bytes` to `server`, sends only half of them, and
+/// returns once the half is written (the connection stays open).
+async fn half_upload(server: &Client, bytes: &[u8]) -> tokio::net::TcpStream {
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/plugins HTTP/1.1\r\nHost: {address}\r\nAuthorization: SSWS {ADMIN_TOKEN}\r\nContent-Type: application/wasm\r\nContent-Length: {}\r\n\r\n",
+        bytes.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&bytes[..bytes.len() / 2]).await.unwrap();
+    stream.flush().await.unwrap();
+    stream
 }
 
 fn settings_of(hook: &Value) -> Value {
@@ -80,7 +29,7 @@ fn settings_of(hook: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registration() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = ServerProcess::start(dir.path(), &[]);
     let (_, token) = server.upload(plugin_bytes("token_claims")).await;
     let token_id = token["id"].as_str().unwrap().to_owned();
     let (status, hook) = server
@@ -106,11 +55,11 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
     let kill_after_us = [0u64, 300, 700, 1_200, 2_000, 3_500, 6_000, 9_000];
     for (round, delay) in (1u64..).zip(kill_after_us) {
         // An upload that never completes, and an update racing the kill.
-        let _open = server.half_upload(&unfinished).await;
+        let _open = half_upload(&server, &unfinished).await;
         let next = json!({"access.round": round.to_string(), "access.extra": format!("x{round}")});
         let body = hook_body("durable", HookType::Token, &token_id, next.clone());
         let update = {
-            let client = server.client.clone();
+            let client = (*server).clone();
             let path = format!("/inlineHooks/{id}");
             tokio::spawn(async move {
                 client
@@ -127,7 +76,7 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
             acknowledged = next.clone();
         }
 
-        server = Server::start(dir.path());
+        server = ServerProcess::start(dir.path(), &[]);
         let (status, stored) = server.api("GET", &format!("/inlineHooks/{id}"), None).await;
         assert_eq!(status, 200, "round {round}: the hook is gone: {stored}");
         let settings = settings_of(&stored);

@@ -2,9 +2,14 @@
 //!
 //! One test binary with a module per concern, so the suite links once.
 
+mod admin_api;
+mod cli_admin;
+mod cli_offline;
+mod demo;
 mod durability;
 mod examples;
 mod failures;
 mod hot_swap;
 mod persistence;
 mod requests;
+mod tls;
