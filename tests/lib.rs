@@ -427,6 +427,20 @@ impl ServerProcess {
         }
     }
 
+    /// Asks the process to stop with SIGTERM and waits for it to exit.
+    ///
+    /// # Panics
+    ///
+    /// If the signal cannot be sent.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -TERM failed");
+        self.child.wait().expect("reaping")
+    }
+
     /// Kills the process with SIGKILL and reaps it.
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");

@@ -12,4 +12,5 @@ mod failures;
 mod hot_swap;
 mod persistence;
 mod requests;
+mod shutdown;
 mod tls;
