@@ -37,7 +37,7 @@ fn error_and_unknown_modes_fail() {
 fn invalid_and_bad_json_build_answers_the_host_must_reject() {
     assert_eq!(
         call(&[("mode", "invalid")]).okta_json(),
-        json!({"commands": [{"type": "com.okta.access.patch", "value": [{"op": "remove", "path": "/claims/sub"}]}]})
+        json!({"commands": [{"type": "com.okta.identity.patch", "value": [{"op": "remove", "path": "/claims/sub"}]}]})
     );
     let bad = call(&[("mode", "bad-json")]).result.unwrap();
     assert!(bad.to_okta_json().is_err());
