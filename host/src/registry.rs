@@ -9,12 +9,14 @@ use crate::limits::{LimitError, LimitOverrides, Limits};
 use crate::policy::FailurePolicy;
 use crate::runtime::{CacheUse, CompileError, Plugin, Runtime, RuntimeConfig, Settings};
 use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
+use axum::http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
+use subtle::ConstantTimeEq;
 
 /// The WIT world every plugin implements.
 pub const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
@@ -146,6 +148,50 @@ pub struct LiveHook {
     pub record: HookRecord,
     /// Plugin, settings, limits and policy for calls.
     pub run: HookRun,
+    /// The auth check for Okta's calls.
+    pub auth: HookAuth,
+}
+
+/// A hook's auth check, resolved once when the hook goes live: the header
+/// to read and the secret's SHA-256.
+#[derive(Clone)]
+pub struct HookAuth {
+    header: Option<HeaderName>,
+    sha256: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for HookAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HookAuth")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HookAuth {
+    /// The check for `scheme`. A header name or digest that does not parse
+    /// (a damaged record) makes a check that refuses everything.
+    pub fn new(scheme: &AuthScheme) -> Self {
+        HookAuth {
+            header: HeaderName::from_bytes(scheme.key.as_bytes()).ok(),
+            sha256: hex::decode(&scheme.value_sha256)
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok()),
+        }
+    }
+
+    /// Whether exactly one header of the configured name carries the
+    /// secret, comparing digests in constant time.
+    pub fn allows(&self, headers: &HeaderMap) -> bool {
+        let (Some(header), Some(expected)) = (&self.header, &self.sha256) else {
+            return false;
+        };
+        let mut values = headers.get_all(header).iter();
+        let (Some(value), None) = (values.next(), values.next()) else {
+            return false;
+        };
+        Sha256::digest(value.as_bytes()).ct_eq(expected).into()
+    }
 }
 
 /// Stored registrations plus their compiled, ready-to-run form.
@@ -395,7 +441,8 @@ impl Registry {
             limits,
             failure_policy: record.failure_policy.clone(),
         };
-        Ok(LiveHook { record, run })
+        let auth = HookAuth::new(&record.auth_scheme);
+        Ok(LiveHook { record, run, auth })
     }
 
     /// Stores `record` and makes it live; the next call uses it.
@@ -548,6 +595,21 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn authorize_needs_exactly_one_matching_header() {
+        let auth = HookAuth::new(&AuthScheme::new("Authorization", "Basic s3cret"));
+        let mut h = HeaderMap::new();
+        assert!(!auth.allows(&h));
+        h.insert("authorization", HeaderValue::from_static("Basic s3cret"));
+        assert!(auth.allows(&h));
+        h.append("authorization", HeaderValue::from_static("Basic s3cret"));
+        assert!(!auth.allows(&h), "duplicate headers are refused");
+        let mut wrong = HeaderMap::new();
+        wrong.insert("authorization", HeaderValue::from_static("Basic s3creT"));
+        assert!(!auth.allows(&wrong));
+    }
 
     #[test]
     fn a_hook_specs_debug_output_hides_the_secret() {

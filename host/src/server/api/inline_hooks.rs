@@ -467,17 +467,23 @@ pub async fn replace(
     Ok(shown(&state, &record))
 }
 
+/// Sets a hook's status and answers with the hook.
+async fn set_status(
+    state: &AppState,
+    id: &str,
+    status: HookStatus,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.registry.set_hook_status(id, status).await?;
+    tracing::info!(hook = %id, status = ?status, "inline hook status set");
+    Ok(shown(state, &record))
+}
+
 /// `POST /api/v1/inlineHooks/{id}/lifecycle/activate`.
 pub async fn activate(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let record = state
-        .registry
-        .set_hook_status(&id, HookStatus::Active)
-        .await?;
-    tracing::info!(hook = %id, "inline hook activated");
-    Ok(shown(&state, &record))
+    set_status(&state, &id, HookStatus::Active).await
 }
 
 /// `POST /api/v1/inlineHooks/{id}/lifecycle/deactivate`.
@@ -485,12 +491,7 @@ pub async fn deactivate(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let record = state
-        .registry
-        .set_hook_status(&id, HookStatus::Inactive)
-        .await?;
-    tracing::info!(hook = %id, "inline hook deactivated");
-    Ok(shown(&state, &record))
+    set_status(&state, &id, HookStatus::Inactive).await
 }
 
 /// `DELETE /api/v1/inlineHooks/{id}`: only INACTIVE hooks; answers 204.
