@@ -29,6 +29,37 @@ pub fn request(hook_type: HookType) -> &'static str {
     }
 }
 
+/// Every sample request of `hook_type`, the default ([`request`]) first.
+pub fn all(hook_type: HookType) -> &'static [&'static str] {
+    match hook_type {
+        HookType::Token => &[TOKEN],
+        HookType::Saml => &[SAML],
+        HookType::Import => &[IMPORT],
+        HookType::Registration => &[REGISTRATION, REGISTRATION_PROGRESSIVE],
+        HookType::PasswordImport => &[PASSWORD_IMPORT],
+        HookType::Telephony => &[TELEPHONY],
+    }
+}
+
+/// The sample of `hook_type` whose `requestType` is `request_type`, or the
+/// default sample when `request_type` is `None`; `None` when no sample has
+/// that `requestType`.
+pub fn with_request_type(hook_type: HookType, request_type: Option<&str>) -> Option<&'static str> {
+    let Some(wanted) = request_type else {
+        return Some(request(hook_type));
+    };
+    all(hook_type)
+        .iter()
+        .copied()
+        .find(|text| self::request_type(text).as_deref() == Some(wanted))
+}
+
+/// The `requestType` of the sample `text`, if it has one.
+pub fn request_type(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    Some(value.get("requestType")?.as_str()?.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +76,22 @@ mod tests {
             progressive.request.request_type.as_deref(),
             Some("progressive.profile")
         );
+    }
+
+    #[test]
+    fn samples_are_found_by_request_type() {
+        assert_eq!(
+            with_request_type(HookType::Registration, Some("progressive.profile")),
+            Some(REGISTRATION_PROGRESSIVE)
+        );
+        assert_eq!(
+            with_request_type(HookType::Registration, Some("self.service.registration")),
+            Some(REGISTRATION)
+        );
+        assert_eq!(with_request_type(HookType::Token, None), Some(TOKEN));
+        assert_eq!(with_request_type(HookType::Token, Some("nope")), None);
+        for t in HookType::ALL {
+            assert_eq!(all(t)[0], request(t), "{t}: the default comes first");
+        }
     }
 }

@@ -51,43 +51,23 @@ pub(super) fn fresh_request(
     Ok(serde_json::to_string_pretty(&request)?)
 }
 
-/// The samples of `hook_type`, parsed, the default first.
-fn candidates(hook_type: HookType) -> anyhow::Result<Vec<Value>> {
-    let mut texts = vec![samples::request(hook_type)];
-    if hook_type == HookType::Registration {
-        texts.push(samples::REGISTRATION_PROGRESSIVE);
-    }
-    texts
-        .into_iter()
-        .map(|text| serde_json::from_str(text).context("a sample request is not JSON"))
-        .collect()
-}
-
-/// The `requestType` of a parsed request, if it has one.
-fn request_type_of(request: &Value) -> Option<&str> {
-    request.get("requestType").and_then(Value::as_str)
-}
-
 /// The sample of `hook_type` whose `requestType` is `wanted` (the default
-/// sample when `None`).
+/// sample when `None`), parsed.
 fn pick(hook_type: HookType, wanted: Option<&str>) -> anyhow::Result<Value> {
-    let mut all = candidates(hook_type)?;
-    let Some(wanted) = wanted else {
-        return Ok(all.swap_remove(0));
-    };
-    let available: Vec<String> = all
-        .iter()
-        .filter_map(|r| request_type_of(r).map(str::to_owned))
-        .collect();
-    if let Some(i) = all.iter().position(|r| request_type_of(r) == Some(wanted)) {
-        return Ok(all.swap_remove(i));
+    if let Some(text) = samples::with_request_type(hook_type, wanted) {
+        return serde_json::from_str(text).context("a sample request is not JSON");
     }
+    let available: Vec<String> = samples::all(hook_type)
+        .iter()
+        .filter_map(|text| samples::request_type(text))
+        .collect();
     let short = hook_type.short_name();
     if available.is_empty() {
         bail!("the {short} sample has no requestType; leave out --request-type");
     }
     bail!(
-        "no {short} sample has requestType `{wanted}`; available: {}",
+        "no {short} sample has requestType `{}`; available: {}",
+        wanted.unwrap_or_default(),
         available.join(", ")
     )
 }
