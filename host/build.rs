@@ -13,8 +13,24 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.parent().unwrap().to_path_buf();
     let target_dir = root.join("target").join("plugins");
-    for watched in ["plugins", "guest-sdk", "wit"] {
+    for watched in [
+        "guest-sdk",
+        "wit",
+        "plugins/Cargo.toml",
+        "plugins/Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    // Only the Rust crates: the other languages' examples (and their
+    // node_modules) live beside them but are built by their own scripts.
+    for entry in std::fs::read_dir(root.join("plugins"))
+        .into_iter()
+        .flatten()
+    {
+        let dir = entry.map(|e| e.path()).unwrap_or_default();
+        if dir.join("Cargo.toml").is_file() {
+            println!("cargo:rerun-if-changed={}", dir.display());
+        }
     }
     let out = target_dir.join("wasm32-wasip2").join("release");
     println!("cargo:rustc-env=HOOKWARDEN_PLUGIN_DIR={}", out.display());
