@@ -5,6 +5,7 @@ use hookwarden::hook_type::HookType;
 use hookwarden::limits::LimitOverrides;
 use hookwarden::policy::FailurePolicy;
 use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
+use hookwarden::runtime::RuntimeConfig;
 use hookwarden::server::{self, AppState, ServerConfig};
 use hookwarden::store::HookRecord;
 use serde_json::Value;
@@ -36,6 +37,105 @@ pub fn plugin_path(name: &str) -> PathBuf {
 pub fn plugin_bytes(name: &str) -> Vec<u8> {
     let path = plugin_path(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repository")
+        .to_path_buf()
+}
+
+/// Whether a missing guest toolchain fails the test run instead of skipping
+/// (`HOOKWARDEN_REQUIRE_GUESTS=1`, which `.ci/run` sets, or `CI` set).
+pub fn guests_required() -> bool {
+    let set = |name| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    set("HOOKWARDEN_REQUIRE_GUESTS") || set("CI")
+}
+
+/// The exit status with which a guest example's `build.sh` says its
+/// toolchain is not installed.
+pub const MISSING_TOOLCHAIN: i32 = 127;
+
+/// A non-Rust example plugin (`plugins/<lang>/<example>`), built by its
+/// `build.sh` into `target/plugins/guests/<lang>/` once per test run, as
+/// `(file name, bytes)`.
+///
+/// Returns `None`, after saying so loudly on stderr, when the language's
+/// toolchain is not installed (`plugins/<lang>/install.sh` installs it),
+/// unless [`guests_required`].
+///
+/// # Panics
+///
+/// If the build fails for any other reason, or the toolchain is missing
+/// where guests are required.
+pub fn guest_plugin(lang: &str, example: &str) -> Option<(String, Vec<u8>)> {
+    type Built = Arc<std::sync::OnceLock<Option<PathBuf>>>;
+    static BUILDS: std::sync::Mutex<Vec<((String, String), Built)>> =
+        std::sync::Mutex::new(Vec::new());
+    let key = (lang.to_owned(), example.to_owned());
+    let cell = {
+        let mut builds = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+        match builds.iter().find(|(k, _)| *k == key) {
+            Some((_, cell)) => cell.clone(),
+            None => {
+                let cell = Built::default();
+                builds.push((key, cell.clone()));
+                cell
+            }
+        }
+    };
+    let path = cell.get_or_init(|| build_guest(lang, example)).clone()?;
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    Some((name, bytes))
+}
+
+/// Runs `plugins/<lang>/<example>/build.sh`; see [`guest_plugin`].
+fn build_guest(lang: &str, example: &str) -> Option<PathBuf> {
+    let root = repo_root();
+    let script = root
+        .join("plugins")
+        .join(lang)
+        .join(example)
+        .join("build.sh");
+    assert!(script.is_file(), "{} is missing", script.display());
+    let file = format!("{}.wasm", example.replace('-', "_"));
+    let out = Path::new(hookwarden::example_plugins::DIR)
+        .join("../../guests")
+        .join(lang)
+        .join(file);
+    std::fs::create_dir_all(out.parent().unwrap()).expect("creating the output directory");
+    let started = std::time::Instant::now();
+    let output = Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    match output.status.code() {
+        Some(0) => {
+            eprintln!(
+                "built {lang}/{example} in {:.1} s: {} bytes",
+                started.elapsed().as_secs_f64(),
+                std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0)
+            );
+            Some(out)
+        }
+        Some(MISSING_TOOLCHAIN) if !guests_required() => {
+            eprintln!(
+                "\n!!!!! SKIPPED: the {lang} example `{example}` was not built or tested because its toolchain is missing:\n{stderr}!!!!! Install it with `plugins/{lang}/install.sh` (CI does).\n"
+            );
+            None
+        }
+        _ => panic!(
+            "{} failed ({}):\n{}\n{stderr}",
+            script.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout)
+        ),
+    }
 }
 
 /// An Okta sample request for `hook_type` as a JSON value.
@@ -142,8 +242,24 @@ impl TestServer {
         TestServer::start_in_with(dir, ServerConfig::default()).await
     }
 
+    /// Starts a server on a fresh data directory with its sandbox sized by
+    /// `runtime` (instance slots, calls per hook, queue wait).
+    pub async fn start_sized(runtime: RuntimeConfig) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let registry = RegistryConfig {
+            runtime,
+            ..RegistryConfig::new(dir.path())
+        };
+        TestServer::start_on(dir, registry, ServerConfig::default()).await
+    }
+
     async fn start_in_with(dir: TempDir, config: ServerConfig) -> TestServer {
-        let registry = Registry::open(RegistryConfig::new(dir.path()))
+        let registry = RegistryConfig::new(dir.path());
+        TestServer::start_on(dir, registry, config).await
+    }
+
+    async fn start_on(dir: TempDir, registry: RegistryConfig, config: ServerConfig) -> TestServer {
+        let registry = Registry::open(registry)
             .await
             .expect("opening the registry");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -47,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
         settings: Arc::new(settings),
         limits: Limits::default(),
         failure_policy: FailurePolicy::default(),
+        gate: runtime.call_gate(),
     };
     // The same pipeline as `POST /hooks/{id}`: envelope, sandboxed call,
     // contract check, failure policy.

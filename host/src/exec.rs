@@ -9,7 +9,8 @@ use crate::envelope::{Envelope, EnvelopeError};
 use crate::hook_type::HookType;
 use crate::limits::Limits;
 use crate::policy::{FailurePolicy, Outcome};
-use crate::runtime::{CallFailure, LogLine, Plugin, Runtime, Settings};
+use crate::runtime::bindings::types::Response;
+use crate::runtime::{CallFailure, CallGate, CallReport, LogLine, Plugin, Runtime, Settings};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub struct HookRun {
     pub limits: Limits,
     /// What to answer when the plugin fails.
     pub failure_policy: FailurePolicy,
+    /// The hook's bound on calls in flight ([`Runtime::call_gate`]).
+    pub gate: CallGate,
 }
 
 /// The HTTP-level answer of an execution.
@@ -89,6 +92,7 @@ fn failure_outcome(failure: &CallFailure) -> Outcome {
         CallFailure::OutOfFuel(_) => Outcome::OutOfFuel,
         CallFailure::OutOfMemory(_) => Outcome::OutOfMemory,
         CallFailure::Instantiate(_) => Outcome::Unavailable,
+        CallFailure::Overloaded(_) => Outcome::Overloaded,
     }
 }
 
@@ -127,7 +131,44 @@ fn checked_reply(
     (Ok(reply), findings)
 }
 
+/// What became of a call: the reply or why there is none, and the findings.
+type Judged = (Result<Reply, (Outcome, String)>, Vec<Finding>);
+
+/// Judges the plugin's result: converts and checks an answer, or names the
+/// failure.
+fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailure>) -> Judged {
+    let response = match result {
+        Err(failure) => {
+            return (
+                Err((failure_outcome(&failure), failure.to_string())),
+                Vec::new(),
+            );
+        }
+        Ok(response) => response,
+    };
+    match answer::to_okta_json(&response) {
+        Err(e) => {
+            let finding = Finding {
+                severity: Severity::Error,
+                location: e.location.clone(),
+                message: e.message.clone(),
+            };
+            (
+                Err((Outcome::InvalidAnswer, format!("answer is not valid: {e}"))),
+                vec![finding],
+            )
+        }
+        Ok(answer) => match checked_reply(hook, envelope, answer) {
+            (Ok(reply), findings) => (Ok(reply), findings),
+            (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
+        },
+    }
+}
+
 /// Runs `hook` on a request body.
+///
+/// The call first waits for its turn ([`Runtime::admit`]); a call shed
+/// there never runs and gets the safe answer with outcome `overloaded`.
 ///
 /// # Errors
 ///
@@ -140,38 +181,21 @@ pub async fn execute(
     body: &[u8],
 ) -> Result<Execution, EnvelopeError> {
     let envelope = Envelope::parse(body, hook.hook_type)?;
-    let report = runtime
-        .call(
-            &hook.plugin,
-            &envelope.request,
-            hook.settings.clone(),
-            &hook.limits,
-        )
-        .await;
-
-    let (result, findings) = match report.result {
-        Err(failure) => (
-            Err((failure_outcome(&failure), failure.to_string())),
-            Vec::new(),
-        ),
-        Ok(response) => match answer::to_okta_json(&response) {
-            Err(e) => {
-                let finding = Finding {
-                    severity: Severity::Error,
-                    location: e.location.clone(),
-                    message: e.message.clone(),
-                };
-                (
-                    Err((Outcome::InvalidAnswer, format!("answer is not valid: {e}"))),
-                    vec![finding],
+    let arrived = std::time::Instant::now();
+    let report = match runtime.admit(&hook.gate, hook.limits.time_budget()).await {
+        Err(shed) => CallReport::not_run(CallFailure::Overloaded(shed), arrived.elapsed()),
+        Ok(_ticket) => {
+            runtime
+                .call(
+                    &hook.plugin,
+                    &envelope.request,
+                    hook.settings.clone(),
+                    &hook.limits,
                 )
-            }
-            Ok(answer) => match checked_reply(hook.hook_type, &envelope, answer) {
-                (Ok(reply), findings) => (Ok(reply), findings),
-                (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
-            },
-        },
+                .await
+        }
     };
+    let (result, findings) = judge(hook.hook_type, &envelope, report.result);
 
     let (reply, outcome, reason) = match result {
         Ok(reply) => (reply, Outcome::Ok, None),

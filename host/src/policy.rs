@@ -50,6 +50,9 @@ pub enum Outcome {
     InvalidAnswer,
     /// No instance could be created for the call (e.g. the pool is full).
     Unavailable,
+    /// The call was shed before it ran: its hook or the server had too
+    /// many calls in flight for the whole of its wait.
+    Overloaded,
 }
 
 impl Outcome {
@@ -64,6 +67,7 @@ impl Outcome {
             Outcome::OutOfMemory => "out_of_memory",
             Outcome::InvalidAnswer => "invalid_answer",
             Outcome::Unavailable => "unavailable",
+            Outcome::Overloaded => "overloaded",
         }
     }
 }

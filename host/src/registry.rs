@@ -440,6 +440,11 @@ impl Registry {
             settings: Arc::new(record.settings.clone()),
             limits,
             failure_policy: record.failure_policy.clone(),
+            // An updated hook keeps its bound on calls in flight.
+            gate: self
+                .hook(&record.id)
+                .map(|live| live.run.gate.clone())
+                .unwrap_or_else(|| self.runtime.call_gate()),
         };
         let auth = HookAuth::new(&record.auth_scheme);
         Ok(LiveHook { record, run, auth })

@@ -10,6 +10,7 @@ mod durability;
 mod examples;
 mod failures;
 mod hot_swap;
+mod overload;
 mod persistence;
 mod requests;
 mod shutdown;

@@ -145,6 +145,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         admin_token_file: None,
         tls: None,
         log_format: LogFormat::Text,
+        runtime: Default::default(),
     };
     let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
     let url = bound.local_url.clone();

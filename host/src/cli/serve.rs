@@ -3,10 +3,12 @@
 //! Every option comes, first match wins, from its flag, its environment
 //! variable, the config file (`--config`, TOML, keys named like the flags:
 //! `listen`, `data-dir`, `public-url`, `admin-token-file`, `log-format`,
-//! `tls-cert`, `tls-key`), or its default.
+//! `tls-cert`, `tls-key`, `max-instances`, `max-calls-per-hook`,
+//! `max-queue-wait-ms`), or its default.
 
 use crate::admin_token::AdminToken;
 use crate::registry::{Registry, RegistryConfig};
+use crate::runtime::{ANSWER_DEADLINE, RuntimeConfig};
 use crate::server::{self, AppState, ServerConfig, Tls};
 use clap::ValueEnum;
 use serde::Deserialize;
@@ -66,6 +68,16 @@ pub struct ServeArgs {
     /// error, level info].
     #[arg(long, env = "HOOKWARDEN_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Calls in flight at once over all hooks (plugin instances alive) [default: 128].
+    #[arg(long, env = "HOOKWARDEN_MAX_INSTANCES", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_instances: Option<u32>,
+    /// Calls of one hook in flight at once [default: 32].
+    #[arg(long, env = "HOOKWARDEN_MAX_CALLS_PER_HOOK", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_calls_per_hook: Option<u32>,
+    /// How long a call may wait for a free slot before it is shed (answered
+    /// at once with the safe answer), in milliseconds: 0 to 2900 [default: 500].
+    #[arg(long, env = "HOOKWARDEN_MAX_QUEUE_WAIT_MS", value_parser = clap::value_parser!(u64).range(0..=2900))]
+    pub max_queue_wait_ms: Option<u64>,
 }
 
 /// The config file: the same options, all optional.
@@ -79,6 +91,9 @@ struct FileConfig {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     log_format: Option<LogFormat>,
+    max_instances: Option<u32>,
+    max_calls_per_hook: Option<u32>,
+    max_queue_wait_ms: Option<u64>,
 }
 
 /// Every option resolved.
@@ -96,6 +111,8 @@ pub struct Settings {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Log format.
     pub log_format: LogFormat,
+    /// Sizing of the sandbox: instance slots, calls per hook, queue wait.
+    pub runtime: RuntimeConfig,
 }
 
 impl ServeArgs {
@@ -135,8 +152,40 @@ impl ServeArgs {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Text),
+            runtime: runtime_config(
+                self.max_instances.or(file.max_instances),
+                self.max_calls_per_hook.or(file.max_calls_per_hook),
+                self.max_queue_wait_ms.or(file.max_queue_wait_ms),
+            )?,
         })
     }
+}
+
+/// The runtime sizing from the given options over the defaults.
+fn runtime_config(
+    max_instances: Option<u32>,
+    max_calls_per_hook: Option<u32>,
+    max_queue_wait_ms: Option<u64>,
+) -> anyhow::Result<RuntimeConfig> {
+    let defaults = RuntimeConfig::default();
+    let config = RuntimeConfig {
+        max_instances: max_instances.unwrap_or(defaults.max_instances),
+        max_calls_per_hook: max_calls_per_hook.unwrap_or(defaults.max_calls_per_hook),
+        max_queue_wait: max_queue_wait_ms
+            .map(std::time::Duration::from_millis)
+            .unwrap_or(defaults.max_queue_wait),
+        ..defaults
+    };
+    anyhow::ensure!(
+        config.max_instances >= 1 && config.max_calls_per_hook >= 1,
+        "max-instances and max-calls-per-hook must be at least 1"
+    );
+    anyhow::ensure!(
+        config.max_queue_wait <= ANSWER_DEADLINE,
+        "max-queue-wait-ms must be at most {}",
+        ANSWER_DEADLINE.as_millis()
+    );
+    Ok(config)
 }
 
 fn read_config(path: &Path) -> anyhow::Result<FileConfig> {
@@ -266,7 +315,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let settings = args.resolve()?;
     init_tracing(settings.log_format);
     let given = given_admin_token(&settings)?;
-    let registry = Registry::open(RegistryConfig::new(&settings.data_dir)).await?;
+    let registry = Registry::open(RegistryConfig {
+        runtime: settings.runtime,
+        ..RegistryConfig::new(&settings.data_dir)
+    })
+    .await?;
     let (admin, generated) = AdminToken::resolve(registry.store(), given.as_deref()).await?;
     if let Some(token) = generated {
         // Printed once, on standard output and never to the log.
@@ -320,6 +373,17 @@ mod tests {
         .unwrap();
         assert_eq!(flagged.listen, "127.0.0.1:1".parse().unwrap());
         assert_eq!(flagged.data_dir, PathBuf::from("/srv/hw"));
+
+        let sized = ServeArgs {
+            max_calls_per_hook: Some(4),
+            max_queue_wait_ms: Some(100),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(sized.runtime.max_calls_per_hook, 4);
+        assert_eq!(sized.runtime.max_queue_wait.as_millis(), 100);
+        assert_eq!(sized.runtime.max_instances, 128);
 
         let defaults = ServeArgs::default().resolve().unwrap();
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());

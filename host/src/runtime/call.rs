@@ -40,6 +40,9 @@ pub enum CallFailure {
     /// is exhausted).
     #[error("plugin could not be instantiated: {0}")]
     Instantiate(String),
+    /// The call was shed before it ran: too many calls in flight.
+    #[error(transparent)]
+    Overloaded(#[from] super::Shed),
 }
 
 /// Everything observed about one call.
@@ -57,6 +60,20 @@ pub struct CallReport {
     pub logs: Vec<LogLine>,
     /// Lines dropped past the bound.
     pub dropped_log_lines: u32,
+}
+
+impl CallReport {
+    /// The report of a call that never ran, after `waited`.
+    pub fn not_run(failure: CallFailure, waited: Duration) -> CallReport {
+        CallReport {
+            result: Err(failure),
+            duration: waited,
+            fuel_consumed: 0,
+            peak_memory_bytes: 0,
+            logs: Vec::new(),
+            dropped_log_lines: 0,
+        }
+    }
 }
 
 /// Enforces the per-call memory cap across all of an instance's memories

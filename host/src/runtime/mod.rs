@@ -5,18 +5,22 @@
 //!   WASI that grants nothing.
 //! - [`Runtime::compile`] validates and compiles a component into a
 //!   [`Plugin`], pre-instantiated so a call only has to allocate.
+//! - [`Runtime::admit`] bounds the calls in flight, per hook and in total.
 //! - [`Runtime::call`] runs one call in a fresh store.
 
+mod admission;
 pub mod bindings;
 mod cache;
 mod call;
 mod host_api;
 
+pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
 pub use cache::{CacheUse, Cached};
 pub use call::{CallFailure, CallReport, Settings};
 pub use host_api::{LogLevel, LogLine};
 
 use crate::limits::MAX_MEMORY_BYTES;
+use admission::Admission;
 use bindings::HookHandlerPre;
 use call::CallState;
 use std::time::Duration;
@@ -31,12 +35,21 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Sizing of the engine and its pooling allocator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeConfig {
-    /// Plugin instances that may be alive at once (calls in flight). Default
-    /// 128: on the reference machine (2 cores) a call takes well under a
-    /// millisecond, so 128 slots cover bursts far beyond what the cores can
-    /// run; a call that finds no free slot fails fast and gets the safe
-    /// answer.
+    /// Plugin instances that may be alive at once: the bound on calls in
+    /// flight over all hooks. Default 128: on the reference machine (2
+    /// cores) a call takes well under a millisecond, so 128 slots cover
+    /// bursts far beyond what the cores can run. A call that finds no free
+    /// slot waits for one (see `max_queue_wait`).
     pub max_instances: u32,
+    /// Calls of one hook in flight at once. Default 32, a quarter of the
+    /// slots: a hook whose plugin hangs until its budget cannot take the
+    /// slots other hooks need.
+    pub max_calls_per_hook: u32,
+    /// How long a call may wait for its hook's turn and a slot before it is
+    /// shed (answered at once with the safe answer). Default 500 ms, and
+    /// never so long that waiting plus the hook's time budget would end past
+    /// [`ANSWER_DEADLINE`].
+    pub max_queue_wait: Duration,
     /// Linear memories per instance slot. Default 2 (Rust and C components
     /// use one; some toolchains add an adapter memory).
     pub memories_per_instance: u32,
@@ -49,6 +62,8 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             max_instances: 128,
+            max_calls_per_hook: 32,
+            max_queue_wait: Duration::from_millis(500),
             memories_per_instance: 2,
             core_instances_per_instance: 32,
         }
@@ -87,6 +102,8 @@ impl std::fmt::Debug for Plugin {
 pub struct Runtime {
     engine: Engine,
     linker: Linker<CallState>,
+    admission: Admission,
+    max_calls_per_hook: u32,
 }
 
 impl Runtime {
@@ -125,7 +142,34 @@ impl Runtime {
         .map_err(|e| anyhow::anyhow!("{e:#}"))?;
 
         spawn_epoch_ticker(&engine);
-        Ok(Runtime { engine, linker })
+        Ok(Runtime {
+            engine,
+            linker,
+            admission: Admission::new(config.max_instances, config.max_queue_wait),
+            max_calls_per_hook: config.max_calls_per_hook,
+        })
+    }
+
+    /// A new per-hook bound of [`RuntimeConfig::max_calls_per_hook`] calls.
+    pub fn call_gate(&self) -> CallGate {
+        CallGate::new(self.max_calls_per_hook)
+    }
+
+    /// Waits for a permit of `gate` and a free instance slot, no longer than
+    /// [`RuntimeConfig::max_queue_wait`] and never so long that a call with
+    /// time budget `budget` would end past [`ANSWER_DEADLINE`]. Hold the
+    /// ticket for the whole call.
+    ///
+    /// # Errors
+    ///
+    /// [`Shed`] when the call should not run: answer it at once.
+    pub async fn admit(&self, gate: &CallGate, budget: Duration) -> Result<Ticket, Shed> {
+        self.admission.admit(gate, budget).await
+    }
+
+    /// Calls in flight now, over all hooks.
+    pub fn calls_in_flight(&self) -> u32 {
+        self.admission.in_flight()
     }
 
     /// The wasmtime engine.

@@ -102,6 +102,7 @@ pub(super) async fn run(args: InvokeArgs) -> anyhow::Result<ExitCode> {
         settings: Arc::new(settings),
         limits,
         failure_policy: FailurePolicy::default(),
+        gate: runtime.call_gate(),
     };
     let execution = exec::execute(&runtime, &hook, &request)
         .await
