@@ -20,8 +20,20 @@
 //!     (always 1, since every call gets a fresh instance).
 //!   * `log`: writes 10 log lines, two at each level, and answers with no
 //!     changes.
+//!   * `recurse`: recurses without end (exhausts the call stack).
+//!   * `huge`: debugContext `{"blob": "xxx..."}` of `size` bytes (default
+//!     4 MiB), far over Okta's 256 KB.
+//!   * `many`: `count` commands (default 10000), each an ID-token patch
+//!     adding one claim.
+//!   * `log-flood`: writes log lines without end.
+//!   * `escape`: tries to reach what the sandbox withholds (files, the
+//!     environment, arguments, TCP to `127.0.0.1:<port>`, UDP, name lookup)
+//!     and reads the wall clock, which it grants; debugContext reports each
+//!     attempt as `"ok..."` or `"denied: <error>"`, and the clock's seconds
+//!     since 1970.
 //!   * anything else: fails with `misbehave: unknown mode`.
 //! * `slow_ms`: the delay of `slow`.
+//! * `size`, `count`, `port`: see `huge`, `many` and `escape`.
 
 use hookwarden_guest::serde_json::json;
 use hookwarden_guest::{Handler, Patch, Request, Response, Result, log, settings};
@@ -52,6 +64,63 @@ fn allocate_forever() -> ! {
         hog.push(vec![black_box(0xA5); 1 << 20]);
         black_box(&hog);
     }
+}
+
+/// Recurses until the stack runs out; `black_box` keeps it from becoming a loop.
+fn recurse(depth: u64) -> u64 {
+    if black_box(depth) == u64::MAX {
+        return depth;
+    }
+    black_box(recurse(black_box(depth + 1))).wrapping_add(1)
+}
+
+/// Keeps logging until a limit stops it.
+fn log_forever() -> ! {
+    let mut n = 0u64;
+    loop {
+        n += 1;
+        log::info(format!("misbehave: flood line {n}"));
+    }
+}
+
+/// `"ok"` or `"denied: <error>"`.
+fn attempt<T, E: std::fmt::Display>(result: std::result::Result<T, E>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(e) => format!("denied: {e}"),
+    }
+}
+
+/// Tries everything the sandbox should withhold, and what it grants.
+fn escape() -> Result<hookwarden_guest::serde_json::Value> {
+    use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
+    let port: u16 = settings::parse("port")?.unwrap_or(80);
+    let env = std::env::vars().count();
+    let args = std::env::args().count();
+    let found = |n: usize| {
+        if n == 0 {
+            "denied: none".to_string()
+        } else {
+            format!("ok: {n}")
+        }
+    };
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(json!({
+        "read_file": attempt(std::fs::read("/etc/passwd")),
+        "read_dir": attempt(std::fs::read_dir("/")),
+        "read_cwd": attempt(std::fs::read_dir(".")),
+        "write_file": attempt(std::fs::write("/tmp/hookwarden-escape", b"x")),
+        "env": found(env),
+        "home": attempt(std::env::var("HOME")),
+        "args": found(args),
+        "tcp": attempt(TcpStream::connect(("127.0.0.1", port))),
+        "udp": attempt(UdpSocket::bind("127.0.0.1:0")),
+        "dns": attempt(("localhost", port).to_socket_addrs()),
+        "wall_clock_secs": since_epoch,
+    }))
 }
 
 impl Handler for Misbehave {
@@ -94,6 +163,25 @@ impl Handler for Misbehave {
                     log::warn(format!("misbehave: warn line {round}"));
                     log::error(format!("misbehave: error line {round}"));
                 }
+            }
+            "recurse" => {
+                black_box(recurse(0));
+            }
+            "huge" => {
+                let size = settings::parse("size")?.unwrap_or(4 << 20);
+                response.set_debug_context(json!({ "blob": "x".repeat(size) }))?;
+            }
+            "many" => {
+                let count: usize = settings::parse("count")?.unwrap_or(10_000);
+                for i in 0..count {
+                    let mut patch = Patch::new();
+                    patch.add_claim(&format!("c{i}"), i)?;
+                    response.identity_patch(patch);
+                }
+            }
+            "log-flood" => log_forever(),
+            "escape" => {
+                response.set_debug_context(escape()?)?;
             }
             other => return Err(format!("misbehave: unknown mode `{other}`").into()),
         }

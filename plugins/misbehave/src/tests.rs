@@ -79,3 +79,18 @@ fn log_writes_ten_lines_at_every_level() {
     let levels: std::collections::BTreeSet<_> = run.logs.iter().map(|(l, _)| *l).collect();
     assert_eq!(levels.len(), 5);
 }
+
+#[test]
+fn huge_and_many_build_answers_over_oktas_size_limit() {
+    let huge = call(&[("mode", "huge"), ("size", "1000")]).okta_json();
+    assert_eq!(huge["debugContext"]["blob"].as_str().unwrap().len(), 1000);
+    let many = call(&[("mode", "many"), ("count", "3")]).okta_json();
+    assert_eq!(
+        many["commands"],
+        json!([
+            {"type": "com.okta.identity.patch", "value": [{"op": "add", "path": "/claims/c0", "value": 0}]},
+            {"type": "com.okta.identity.patch", "value": [{"op": "add", "path": "/claims/c1", "value": 1}]},
+            {"type": "com.okta.identity.patch", "value": [{"op": "add", "path": "/claims/c2", "value": 2}]}
+        ])
+    );
+}
