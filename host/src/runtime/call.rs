@@ -7,12 +7,17 @@ use crate::limits::Limits;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// The settings an administrator attached to a hook, passed read-only to its plugin.
 pub type Settings = BTreeMap<String, String>;
+
+/// How long a call runs before it counts as long: 20 ms. From then on it
+/// runs only while it holds a long-call turn ([`RuntimeConfig::max_long_calls`](super::RuntimeConfig::max_long_calls)).
+pub const LONG_CALL_AFTER: Duration = Duration::from_millis(20);
 
 /// Extra time past the budget before the host stops waiting on a call that
 /// somehow failed to notice its epoch deadline. Never reached in practice.
@@ -184,19 +189,41 @@ impl Runtime {
         // Fuel is enabled engine-wide, so setting it cannot fail.
         let _ = store.set_fuel(limits.fuel);
         store.set_epoch_deadline(1);
+        let long_after = start + LONG_CALL_AFTER;
+        let turns = self.long_call_turns.clone();
+        let turn: Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>> = Arc::default();
         store.epoch_deadline_callback(move |_| {
-            if Instant::now() >= deadline {
-                Ok(UpdateDeadline::Interrupt)
-            } else {
-                // tokio's yield_now defers the wake-up until the scheduler
-                // has polled its I/O and timer driver; a plain `Yield` wakes
-                // at once, and a looping plugin would then starve the
-                // driver of its worker thread for up to 61 ticks.
-                Ok(UpdateDeadline::YieldCustom(
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(UpdateDeadline::Interrupt);
+            }
+            // tokio's yield_now defers the wake-up until the scheduler has
+            // polled its I/O and timer driver; a plain `Yield` wakes at
+            // once, and a looping plugin would then starve the driver of
+            // its worker thread for up to 61 ticks.
+            if now < long_after {
+                return Ok(UpdateDeadline::YieldCustom(
                     1,
                     Box::pin(tokio::task::yield_now()),
-                ))
+                ));
             }
+            // A long call runs only while it holds one of the few long-call
+            // turns. It gives its turn back at every tick and queues for the
+            // next (the semaphore is fair), so long calls take turns on those
+            // cores and short calls never queue behind them.
+            let (turns, turn) = (turns.clone(), turn.clone());
+            let release = turn.lock().unwrap_or_else(|e| e.into_inner()).take();
+            Ok(UpdateDeadline::YieldCustom(
+                1,
+                Box::pin(async move {
+                    drop(release);
+                    tokio::task::yield_now().await;
+                    let wait = tokio::time::timeout_at(deadline.into(), turns.acquire_owned());
+                    if let Ok(Ok(permit)) = wait.await {
+                        *turn.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
+                    }
+                }),
+            ))
         });
 
         let run = async {

@@ -16,7 +16,7 @@ mod host_api;
 
 pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
 pub use cache::{CacheUse, Cached};
-pub use call::{CallFailure, CallReport, Settings};
+pub use call::{CallFailure, CallReport, LONG_CALL_AFTER, Settings};
 pub use host_api::{LogLevel, LogLine};
 
 use crate::limits::MAX_MEMORY_BYTES;
@@ -29,8 +29,10 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 
 /// How often the epoch advances. A running plugin yields to the async
 /// runtime once per tick and is stopped at the first tick past its budget,
-/// so this is also the precision of the time budget: 10 ms.
-pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// so this is also the precision of the time budget: 5 ms. It is also the
+/// longest a long call (see [`LONG_CALL_AFTER`]) runs before another call
+/// on the same thread gets its turn.
+pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 /// Sizing of the engine and its pooling allocator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,11 @@ pub struct RuntimeConfig {
     /// never so long that waiting plus the hook's time budget would end past
     /// [`ANSWER_DEADLINE`].
     pub max_queue_wait: Duration,
+    /// Calls past [`LONG_CALL_AFTER`] that run at once; the other long
+    /// calls wait for a turn (taking turns at every epoch tick), so calls
+    /// that loop until their budget cannot crowd out short ones. Default:
+    /// the machine's cores less one, at least one.
+    pub max_long_calls: u32,
     /// Linear memories per instance slot. Default 2 (Rust and C components
     /// use one; some toolchains add an adapter memory).
     pub memories_per_instance: u32,
@@ -64,6 +71,9 @@ impl Default for RuntimeConfig {
             max_instances: 128,
             max_calls_per_hook: 32,
             max_queue_wait: Duration::from_millis(500),
+            max_long_calls: std::thread::available_parallelism()
+                .map_or(1, |n| n.get() as u32 - 1)
+                .max(1),
             memories_per_instance: 2,
             core_instances_per_instance: 32,
         }
@@ -104,6 +114,7 @@ pub struct Runtime {
     linker: Linker<CallState>,
     admission: Admission,
     max_calls_per_hook: u32,
+    long_call_turns: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Runtime {
@@ -147,6 +158,9 @@ impl Runtime {
             linker,
             admission: Admission::new(config.max_instances, config.max_queue_wait),
             max_calls_per_hook: config.max_calls_per_hook,
+            long_call_turns: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                config.max_long_calls.max(1) as usize,
+            )),
         })
     }
 
