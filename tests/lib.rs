@@ -353,6 +353,25 @@ impl Client {
 
     /// POSTs raw bytes to `/hooks/{id}` with an optional auth header value.
     pub async fn call_raw(&self, id: &str, secret: Option<&str>, body: Vec<u8>) -> Answer {
+        self.try_call_raw(id, secret, body)
+            .await
+            .expect("sending the hook call")
+    }
+
+    /// [`Client::call`] that returns `None` when no answer arrived (for
+    /// servers that may be killed mid-call).
+    pub async fn try_call(&self, id: &str, body: &Value) -> Option<Answer> {
+        self.try_call_raw(id, Some(SECRET), body.to_string().into_bytes())
+            .await
+            .ok()
+    }
+
+    async fn try_call_raw(
+        &self,
+        id: &str,
+        secret: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, reqwest::Error> {
         let mut request = self
             .http
             .post(format!("{}/hooks/{id}", self.base))
@@ -362,23 +381,23 @@ impl Client {
         if let Some(secret) = secret {
             request = request.header(AUTH_HEADER, secret);
         }
-        let response = request.send().await.expect("sending the hook call");
+        let response = request.send().await?;
         let status = response.status().as_u16();
         let outcome = response
             .headers()
             .get("x-hookwarden-outcome")
             .map(|v| v.to_str().unwrap().to_owned());
-        let bytes = response.bytes().await.expect("reading the answer");
+        let bytes = response.bytes().await?;
         let body = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).expect("answers are JSON")
         };
-        Answer {
+        Ok(Answer {
             status,
             outcome,
             body,
-        }
+        })
     }
 
     /// Calls the admin API with the admin token: `method` on `/api/v1{path}`
@@ -431,6 +450,16 @@ impl Client {
 
     /// Uploads plugin bytes to `POST /api/v1/plugins`.
     pub async fn upload(&self, bytes: Vec<u8>) -> (u16, Value) {
+        self.try_upload(bytes).await.expect("uploading")
+    }
+
+    /// [`Client::upload`] that reports a failed connection instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// The transport error when no answer arrived.
+    pub async fn try_upload(&self, bytes: Vec<u8>) -> Result<(u16, Value), reqwest::Error> {
         let response = self
             .http
             .post(format!("{}/api/v1/plugins", self.base))
@@ -438,9 +467,8 @@ impl Client {
             .header("Content-Type", "application/wasm")
             .body(bytes)
             .send()
-            .await
-            .expect("uploading");
-        into_status_and_json(response).await
+            .await?;
+        Ok(into_status_and_json(response).await)
     }
 }
 

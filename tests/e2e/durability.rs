@@ -1,5 +1,9 @@
-//! A real server process killed (SIGKILL) mid-upload and mid-update: every
-//! acknowledged change survives, nothing half-written is served.
+//! A real server process killed (SIGKILL) repeatedly mid-upload, mid-update
+//! and mid-call: every acknowledged change survives, nothing half-written is
+//! served.
+//!
+//! CI runs 12 kill points (0 to 600 ms) once; `HOOKWARDEN_KILL_ROUNDS=40` runs the longer
+//! local variant (the kill points repeat).
 
 use hookwarden::hook_type::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, Client, ServerProcess, hook_body, plugin_bytes, sample};
@@ -50,10 +54,21 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
     let unfinished_id = hookwarden::registry::plugin_id(&unfinished);
 
     let mut acknowledged = json!({"access.round": "0"});
+    // Plugins uploaded whole while the server is killed; the acknowledged
+    // ones must survive.
+    let whole = ["import_link", "registration_allowlist", "misbehave"];
+    let mut acked_plugins = vec![json!(token_id)];
     let mut server = server;
-    // Kill points from "before the update arrives" to "after it is stored".
-    let kill_after_us = [0u64, 300, 700, 1_200, 2_000, 3_500, 6_000, 9_000];
-    for (round, delay) in (1u64..).zip(kill_after_us) {
+    // Kill points from "before the update arrives" to "after the upload is
+    // compiled and stored".
+    let kill_after_us = [
+        0u64, 300, 700, 1_200, 2_000, 3_500, 6_000, 9_000, 30_000, 100_000, 250_000, 600_000,
+    ];
+    let rounds: usize = std::env::var("HOOKWARDEN_KILL_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(kill_after_us.len());
+    for (round, delay) in (1u64..).zip(kill_after_us.iter().cycle().take(rounds).copied()) {
         // An upload that never completes, and an update racing the kill.
         let _open = half_upload(&server, &unfinished).await;
         let next = json!({"access.round": round.to_string(), "access.extra": format!("x{round}")});
@@ -68,12 +83,50 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
                     .map_or(0, |(status, _)| status)
             })
         };
+        // A whole upload and calls in flight, racing the kill too.
+        let uploaded = whole[round as usize % whole.len()];
+        let upload = {
+            let client = (*server).clone();
+            tokio::spawn(async move {
+                let bytes = plugin_bytes(uploaded);
+                let id = hookwarden::registry::plugin_id(&bytes);
+                (
+                    id,
+                    client
+                        .try_upload(bytes)
+                        .await
+                        .map_or(0, |(status, _)| status),
+                )
+            })
+        };
+        let calls: Vec<_> = (0..4)
+            .map(|_| {
+                let (client, id) = ((*server).clone(), id.clone());
+                tokio::spawn(async move { client.try_call(&id, &sample(HookType::Token)).await })
+            })
+            .collect();
         tokio::time::sleep(Duration::from_micros(delay)).await;
         server.kill();
         let update_status = update.await.unwrap();
-        eprintln!("round {round}: update answered {update_status}");
+        let (uploaded_id, upload_status) = upload.await.unwrap();
+        let mut answered = 0;
+        for call in calls {
+            if let Some(answer) = call.await.unwrap() {
+                // A call answered before the kill was answered properly.
+                assert_eq!(answer.status, 200, "round {round}: {:?}", answer.body);
+                answered += 1;
+            }
+        }
+        eprintln!(
+            "round {round}: update answered {update_status}, upload {upload_status}, {answered}/4 calls"
+        );
         if update_status == 200 {
             acknowledged = next.clone();
+        }
+        if upload_status == 200 || upload_status == 201 {
+            if !acked_plugins.contains(&json!(uploaded_id)) {
+                acked_plugins.push(json!(uploaded_id));
+            }
         }
 
         server = ServerProcess::start(dir.path(), &[]);
@@ -100,7 +153,9 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
             "round {round}: {:?} vs {settings}",
             answer.body
         );
-        // The half-uploaded plugin was never stored.
+        // Every acknowledged plugin is there; the half-uploaded one never
+        // was stored; a whole upload killed before its answer is either
+        // wholly there or absent.
         let (_, plugins) = server.api("GET", "/plugins", None).await;
         let ids: Vec<_> = plugins
             .as_array()
@@ -108,8 +163,23 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
             .iter()
             .map(|p| p["id"].clone())
             .collect();
-        assert_eq!(ids, vec![json!(token_id)], "round {round}");
-        assert_ne!(json!(unfinished_id), ids[0]);
+        for acked in &acked_plugins {
+            assert!(ids.contains(acked), "round {round}: lost {acked}: {ids:?}");
+        }
+        assert!(!ids.contains(&json!(unfinished_id)), "round {round}");
+        for stored in &ids {
+            if !acked_plugins.contains(stored) {
+                acked_plugins.push(stored.clone());
+            }
+            let (status, plugin) = server
+                .api(
+                    "GET",
+                    &format!("/plugins/{}", stored.as_str().unwrap()),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "round {round}: {plugin}");
+        }
     }
     server.kill();
 }
