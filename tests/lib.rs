@@ -543,14 +543,25 @@ impl ServerProcess {
     ///
     /// If the process cannot start or exits before listening.
     pub fn start(data_dir: &Path, args: &[&str]) -> ServerProcess {
+        ServerProcess::start_logging(data_dir, args, "warn", Stdio::inherit())
+    }
+
+    /// [`ServerProcess::start`] with `RUST_LOG=rust_log` and the log
+    /// (standard error) going to `log`.
+    pub fn start_logging(
+        data_dir: &Path,
+        args: &[&str],
+        rust_log: &str,
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
         let mut child = Command::new(program())
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(args)
             .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", rust_log)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("starting the server");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -589,5 +600,16 @@ impl ServerProcess {
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaping");
+    }
+}
+
+impl Drop for ServerProcess {
+    /// A test that fails midway must not leave its server running (it
+    /// would hold the test harness's output pipe open).
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

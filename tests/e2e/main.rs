@@ -14,5 +14,6 @@ mod hot_swap;
 mod overload;
 mod persistence;
 mod requests;
+mod secrets;
 mod shutdown;
 mod tls;
