@@ -138,9 +138,21 @@ fn build_guest(lang: &str, example: &str) -> Option<PathBuf> {
     }
 }
 
-/// An Okta sample request for `hook_type` as a JSON value.
+/// An Okta sample request for `hook_type` as a JSON value, with a fresh
+/// `eventId` (as every Okta call but a retry has; the server replays the
+/// answer to a repeated one).
 pub fn sample(hook_type: HookType) -> Value {
-    serde_json::from_str(hookwarden::samples::request(hook_type)).expect("samples are JSON")
+    let mut request: Value =
+        serde_json::from_str(hookwarden::samples::request(hook_type)).expect("samples are JSON");
+    fresh_event_id(&mut request);
+    request
+}
+
+/// Gives `request` a new random `eventId`.
+pub fn fresh_event_id(request: &mut Value) {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    request["eventId"] = Value::String(format!("{}-{n}", hookwarden::ids::random("evt", 12)));
 }
 
 /// What a hook call returned.
@@ -253,6 +265,12 @@ impl TestServer {
         TestServer::start_on(dir, registry, ServerConfig::default()).await
     }
 
+    /// Starts a server on an existing data directory with `config` (a
+    /// restart with settings).
+    pub async fn start_in_config(dir: TempDir, config: ServerConfig) -> TestServer {
+        TestServer::start_in_with(dir, config).await
+    }
+
     async fn start_in_with(dir: TempDir, config: ServerConfig) -> TestServer {
         let registry = RegistryConfig::new(dir.path());
         TestServer::start_on(dir, registry, config).await
@@ -267,14 +285,15 @@ impl TestServer {
             .expect("binding loopback");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, rx) = oneshot::channel::<()>();
-        let state = AppState {
-            registry: registry.clone(),
-            config: Arc::new(ServerConfig {
+        let state = AppState::new(
+            registry.clone(),
+            ServerConfig {
                 public_url: base.clone(),
                 ..config
-            }),
-            admin: Arc::new(AdminToken::new(ADMIN_TOKEN).expect("a strong token")),
-        };
+            },
+            AdminToken::new(ADMIN_TOKEN).expect("a strong token"),
+        )
+        .expect("opening the journal");
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = rx.await;
         }));
@@ -325,6 +344,7 @@ impl TestServer {
                 failure_policy: options.failure_policy,
                 auth_key: AUTH_HEADER.into(),
                 auth_secret: Some(SECRET.into()),
+                record_bodies: false,
             })
             .await
             .expect("creating the hook")

@@ -72,6 +72,9 @@ pub struct Execution {
     pub findings: Vec<Finding>,
     /// The `eventId` of the request.
     pub event_id: String,
+    /// The `debugContext` the plugin returned, if it answered with valid
+    /// JSON there (also when its answer was replaced).
+    pub plugin_debug_context: Option<Value>,
     /// Time spent in the plugin (instantiation plus call).
     pub duration: Duration,
     /// Fuel the plugin consumed.
@@ -181,6 +184,11 @@ pub async fn execute(
     body: &[u8],
 ) -> Result<Execution, EnvelopeError> {
     let envelope = Envelope::parse(body, hook.hook_type)?;
+    Ok(run(runtime, hook, envelope).await)
+}
+
+/// [`execute`] on an envelope already parsed for `hook`'s type.
+pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execution {
     let arrived = std::time::Instant::now();
     let report = match runtime.admit(&hook.gate, hook.limits.time_budget()).await {
         Err(shed) => CallReport::not_run(CallFailure::Overloaded(shed), arrived.elapsed()),
@@ -195,6 +203,12 @@ pub async fn execute(
                 .await
         }
     };
+    let plugin_debug_context = report
+        .result
+        .as_ref()
+        .ok()
+        .and_then(|response| response.debug_context.as_deref())
+        .and_then(|text| serde_json::from_str(text).ok());
     let (result, findings) = judge(hook.hook_type, &envelope, report.result);
 
     let (reply, outcome, reason) = match result {
@@ -210,16 +224,17 @@ pub async fn execute(
             (Reply::Json(safe), outcome, Some(reason))
         }
     };
-    Ok(Execution {
+    Execution {
         reply,
         outcome,
         reason,
         findings,
         event_id: envelope.request.event_id,
+        plugin_debug_context,
         duration: report.duration,
         fuel_consumed: report.fuel_consumed,
         peak_memory_bytes: report.peak_memory_bytes,
         logs: report.logs,
         dropped_log_lines: report.dropped_log_lines,
-    })
+    }
 }

@@ -120,6 +120,8 @@ pub struct HookSpec {
     /// The secret header value (only its hash is kept). Required to create
     /// a hook; when replacing, `None` keeps the current secret.
     pub auth_secret: Option<String>,
+    /// Keep request and answer bodies, redacted, in the execution journal.
+    pub record_bodies: bool,
 }
 
 impl std::fmt::Debug for HookSpec {
@@ -133,6 +135,7 @@ impl std::fmt::Debug for HookSpec {
             .field("limits", &self.limits)
             .field("failure_policy", &self.failure_policy)
             .field("auth_key", &self.auth_key)
+            .field("record_bodies", &self.record_bodies)
             .field(
                 "auth_secret",
                 &self.auth_secret.as_ref().map(|_| "<redacted>"),
@@ -206,6 +209,7 @@ pub struct Registry {
     changes: tokio::sync::Mutex<()>,
     compiled: AtomicU64,
     loaded: AtomicU64,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How plugins were made ready since the registry opened.
@@ -254,6 +258,7 @@ impl Registry {
             changes: tokio::sync::Mutex::new(()),
             compiled: AtomicU64::new(0),
             loaded: AtomicU64::new(0),
+            metrics: Arc::default(),
         };
         for record in registry.store.plugins()? {
             let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
@@ -299,6 +304,11 @@ impl Registry {
         &self.runtime
     }
 
+    /// The server's metrics (the registry records compile times).
+    pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
+        &self.metrics
+    }
+
     /// Compiles a plugin, or loads it from the compiled-code cache when a
     /// verified artifact for this engine exists.
     async fn compile(&self, id: &str, bytes: Vec<u8>) -> Result<Arc<Plugin>, RegistryError> {
@@ -307,11 +317,13 @@ impl Registry {
         let digest = id.trim_start_matches("sha256:").to_owned();
         let artifact = runtime.artifact_path(&self.config.data_dir.join("compiled"), &digest);
         let expected = self.store.artifact_sha256(&engine, id)?;
+        let started = std::time::Instant::now();
         let cached = tokio::task::spawn_blocking(move || {
             runtime.compile_cached(&bytes, &artifact, expected.as_deref())
         })
         .await
         .unwrap_or_else(|e| Err(CompileError::Invalid(format!("compiler crashed: {e}"))))?;
+        self.metrics.compiled(started.elapsed());
         match cached.source {
             CacheUse::Compiled => {
                 self.compiled.fetch_add(1, Ordering::Relaxed);
@@ -489,6 +501,7 @@ impl Registry {
             limits: spec.limits,
             failure_policy: spec.failure_policy,
             auth_scheme: AuthScheme::new(spec.auth_key, secret),
+            record_bodies: spec.record_bodies,
         };
         self.commit(record).await
     }
@@ -526,6 +539,7 @@ impl Registry {
             limits: spec.limits,
             failure_policy: spec.failure_policy,
             auth_scheme,
+            record_bodies: spec.record_bodies,
             ..current.record.clone()
         };
         self.commit(record).await
@@ -628,6 +642,7 @@ mod tests {
             failure_policy: FailurePolicy::default(),
             auth_key: "Authorization".into(),
             auth_secret: Some("Basic dG9wLXNlY3JldA==".into()),
+            record_bodies: false,
         };
         let shown = format!("{spec:?}");
         assert!(!shown.contains("dG9wLXNlY3JldA"), "{shown}");

@@ -6,6 +6,8 @@
 //! - tree `hooks`: hook id → [`HookRecord`] (JSON)
 //! - tree `meta`: the admin token's SHA-256 (`admin_token_sha256`) and the
 //!   SHA-256 of every compiled-code artifact (`artifact/<engine>/<plugin>`)
+//! - tree `executions`: the execution journal, written by
+//!   [`crate::journal`] (not flushed per write; bounded by its retention)
 //!
 //! Writes that touch two trees are one sled transaction, and every write is
 //! flushed before it is acknowledged, so a crash leaves each registration
@@ -132,6 +134,10 @@ pub struct HookRecord {
     pub failure_policy: FailurePolicy,
     /// How Okta authenticates.
     pub auth_scheme: AuthScheme,
+    /// Whether the execution journal keeps this hook's request and answer
+    /// bodies (redacted). Default false.
+    #[serde(default)]
+    pub record_bodies: bool,
 }
 
 /// The sled database of registrations.
@@ -142,6 +148,21 @@ pub struct Store {
     plugin_bytes: sled::Tree,
     hooks: sled::Tree,
     meta: sled::Tree,
+}
+
+/// Monotonic ids that survive restarts (sled's `generate_id`).
+#[derive(Clone)]
+pub struct IdSource(sled::Db);
+
+impl IdSource {
+    /// The next id, greater than every id handed out before.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] if sled cannot persist its id counter.
+    pub fn next(&self) -> Result<u64, StoreError> {
+        Ok(self.0.generate_id()?)
+    }
 }
 
 const ADMIN_TOKEN_KEY: &str = "admin_token_sha256";
@@ -183,6 +204,16 @@ impl Store {
             meta: db.open_tree("meta")?,
             db,
         })
+    }
+
+    /// Another tree of the same database (e.g. the execution journal's),
+    /// with a fresh monotonic id source.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] if the tree cannot be opened.
+    pub fn tree(&self, name: &str) -> Result<(sled::Tree, IdSource), StoreError> {
+        Ok((self.db.open_tree(name)?, IdSource(self.db.clone())))
     }
 
     async fn flush(&self) -> Result<(), StoreError> {
@@ -386,6 +417,7 @@ mod tests {
             limits: LimitOverrides::default(),
             failure_policy: FailurePolicy::default(),
             auth_scheme: AuthScheme::new("Authorization", "secret"),
+            record_bodies: false,
         }
     }
 

@@ -13,7 +13,6 @@
 
 use hookwarden::hook_type::HookType;
 use hookwarden_tests::{HookOptions, TestServer, sample};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Healthy calls per second, and the looping neighbour's.
@@ -23,12 +22,11 @@ const NEIGHBOUR_RATE: u32 = 20;
 /// Offers `rate` calls/s to `hook` for `secs`; returns each latency and
 /// whether the answer's outcome was `ok`.
 async fn offer(server: &TestServer, hook: &str, rate: u32, secs: u64) -> Vec<(Duration, bool)> {
-    let body = Arc::new(sample(HookType::Token));
     let mut ticker = tokio::time::interval(Duration::from_secs(1) / rate);
     let mut calls = Vec::new();
     for _ in 0..rate as u64 * secs {
         ticker.tick().await;
-        let (client, hook, body) = ((**server).clone(), hook.to_owned(), body.clone());
+        let (client, hook, body) = ((**server).clone(), hook.to_owned(), sample(HookType::Token));
         calls.push(tokio::spawn(async move {
             let started = Instant::now();
             let answer = client.call(&hook, &body).await;

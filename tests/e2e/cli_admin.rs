@@ -513,3 +513,68 @@ async fn an_unreachable_server_exits_1_naming_its_url() {
         .failed();
     assert!(tls.contains("TLS client support is not built in"), "{tls}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_shows_calls_filters_them_and_follows_new_ones() {
+    let server = TestServer::start().await;
+    let created = create_token_hook(&server).await;
+    let id = created.field("id");
+    let first = sample(HookType::Token);
+    server.call(&id, &first).await;
+    let refused = server
+        .call_raw(&id, Some(SECRET), b"{not json".to_vec())
+        .await;
+    assert_eq!(refused.status, 400);
+
+    // Oldest first, one line each.
+    let run = hookwarden(&server, &["logs", "--hook", &id]).await.ok();
+    let lines: Vec<_> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    let event_id = first["eventId"].as_str().unwrap();
+    assert!(
+        lines[0].contains(" ok ") && lines[0].contains(event_id),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("rejected") && lines[1].contains("400"),
+        "{}",
+        lines[1]
+    );
+    let json = hookwarden(&server, &["logs", "--outcome", "ok", "--json"])
+        .await
+        .ok();
+    assert_eq!(json.json()["eventId"], first["eventId"], "{}", json.stdout);
+    let bad = hookwarden(&server, &["logs", "--since", "yesterday"])
+        .await
+        .failed();
+    assert!(bad.contains("since"), "{bad}");
+
+    // --follow prints a call made after it started.
+    let mut follow = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookwarden-under-test"))
+        .args(["logs", "--follow", "--hook", &id, "--server", &server.base])
+        .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = tokio::io::BufReader::new(follow.stdout.take().unwrap());
+    let mut seen = String::new();
+    for _ in 0..2 {
+        tokio::io::AsyncBufReadExt::read_line(&mut out, &mut seen)
+            .await
+            .unwrap();
+    }
+    let later = sample(HookType::Token);
+    server.call(&id, &later).await;
+    let mut line = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line),
+    )
+    .await
+    .expect("--follow printed the new call")
+    .unwrap();
+    assert!(line.contains(later["eventId"].as_str().unwrap()), "{line}");
+    follow.kill().await.unwrap();
+}

@@ -123,10 +123,10 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
         if update_status == 200 {
             acknowledged = next.clone();
         }
-        if upload_status == 200 || upload_status == 201 {
-            if !acked_plugins.contains(&json!(uploaded_id)) {
-                acked_plugins.push(json!(uploaded_id));
-            }
+        if (upload_status == 200 || upload_status == 201)
+            && !acked_plugins.contains(&json!(uploaded_id))
+        {
+            acked_plugins.push(json!(uploaded_id));
         }
 
         server = ServerProcess::start(dir.path(), &[]);

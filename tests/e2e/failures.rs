@@ -237,7 +237,8 @@ async fn an_execution_reports_logs_fuel_and_memory() {
     let server = TestServer::start().await;
     let hook = server.hook(misbehave(HookType::Token, "log")).await;
     let live = server.registry.hook(&hook.id).unwrap();
-    let body = sample(HookType::Token).to_string();
+    let request = sample(HookType::Token);
+    let body = request.to_string();
     let execution =
         hookwarden::exec::execute(server.registry.runtime(), &live.run, body.as_bytes())
             .await
@@ -246,5 +247,5 @@ async fn an_execution_reports_logs_fuel_and_memory() {
     assert_eq!(execution.logs.len(), 10, "{:?}", execution.logs);
     assert!(execution.fuel_consumed > 0);
     assert!(execution.peak_memory_bytes >= 65536);
-    assert_eq!(execution.event_id, sample(HookType::Token)["eventId"]);
+    assert_eq!(execution.event_id, request["eventId"]);
 }

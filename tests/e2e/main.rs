@@ -11,6 +11,7 @@ mod examples;
 mod failures;
 mod hostile_plugins;
 mod hot_swap;
+mod observability;
 mod overload;
 mod persistence;
 mod requests;

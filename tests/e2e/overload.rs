@@ -7,7 +7,6 @@
 use hookwarden::hook_type::HookType;
 use hookwarden::runtime::{ANSWER_DEADLINE, RuntimeConfig};
 use hookwarden_tests::{Answer, HookOptions, TestServer, sample};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A sandbox with 4 instance slots, 2 calls per hook and a 200 ms wait.
@@ -33,9 +32,8 @@ fn slow(ms: u32) -> HookOptions {
 
 /// Sends `n` calls to `hook` at once; returns each answer with its latency.
 async fn burst(server: &TestServer, hook: &str, n: usize) -> Vec<(Answer, Duration)> {
-    let body = sample(HookType::Token);
     let calls = (0..n).map(|_| {
-        let (client, hook, body) = ((**server).clone(), hook.to_owned(), body.clone());
+        let (client, hook, body) = ((**server).clone(), hook.to_owned(), sample(HookType::Token));
         tokio::spawn(async move {
             let started = Instant::now();
             let answer = client.call(&hook, &body).await;
@@ -136,13 +134,12 @@ struct Load {
 /// Offers `load` to `hook` at a steady rate, each call on its own task;
 /// returns every answer with its latency.
 async fn offer(server: &TestServer, hook: &str, load: Load) -> Vec<(Answer, Duration)> {
-    let body = Arc::new(sample(HookType::Token));
     let mut ticker = tokio::time::interval(Duration::from_secs(1) / load.rate);
     let total = load.rate as u64 * load.duration.as_secs();
     let mut calls = Vec::new();
     for _ in 0..total {
         ticker.tick().await;
-        let (client, hook, body) = ((**server).clone(), hook.to_owned(), body.clone());
+        let (client, hook, body) = ((**server).clone(), hook.to_owned(), sample(HookType::Token));
         calls.push(tokio::spawn(async move {
             let started = Instant::now();
             let answer = client.call(&hook, &body).await;

@@ -112,20 +112,20 @@ async fn an_oversized_body_is_413() {
 #[tokio::test]
 async fn a_plugin_over_the_upload_limit_is_413_and_not_stored() {
     let server = TestServer::start_with(hookwarden::server::ServerConfig {
-        max_plugin_bytes: 160 * 1024,
+        max_plugin_bytes: 180 * 1024,
         ..Default::default()
     })
     .await;
     let big = hookwarden_tests::plugin_bytes("token_claims");
-    assert!(big.len() > 160 * 1024);
+    assert!(big.len() > 180 * 1024);
     let (status, body) = server.upload(big).await;
     assert_eq!(status, 413, "{body}");
     assert_okta_error(&body, "E0000001");
     let (_, plugins) = server.api("GET", "/plugins", None).await;
     assert_eq!(plugins, json!([]));
     // Below the limit, uploads still work.
-    let small = hookwarden_tests::plugin_bytes("misbehave");
-    assert!(small.len() < 160 * 1024);
+    let small = hookwarden_tests::plugin_bytes("registration_allowlist");
+    assert!(small.len() < 180 * 1024);
     let (status, body) = server.upload(small).await;
     assert_eq!(status, 200, "{body}");
 }

@@ -44,7 +44,7 @@ pub struct Connection {
     /// The server's base URL (plain http; TLS client support is not built
     /// in).
     #[arg(long, env = "HOOKWARDEN_URL", default_value = DEFAULT_SERVER, value_name = "URL")]
-    server: String,
+    pub(super) server: String,
     /// The admin API token. Prefer the HOOKWARDEN_ADMIN_TOKEN environment
     /// variable: a flag's value is visible to other users of the machine
     /// (e.g. in `ps`).
@@ -57,7 +57,7 @@ pub struct Connection {
     token: Option<String>,
     /// Print the server's JSON (pretty) instead of the human-readable form.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// `hookwarden plugin` subcommands.
@@ -613,7 +613,7 @@ fn upload_body(bytes: Bytes, mut progress: Progress) -> reqwest::Body {
 // --- HTTP -------------------------------------------------------------------
 
 /// The admin API of one server.
-struct Api {
+pub(super) struct Api {
     base: Url,
     token: HeaderValue,
     http: reqwest::Client,
@@ -621,7 +621,7 @@ struct Api {
 
 impl Api {
     /// Checks the URL and the token; sends nothing yet.
-    fn new(connection: &Connection) -> anyhow::Result<Api> {
+    pub(super) fn new(connection: &Connection) -> anyhow::Result<Api> {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .build()
@@ -635,7 +635,7 @@ impl Api {
 
     /// `/api/v1/<path>` on the server, each part of `path` percent-encoded
     /// as one segment.
-    fn url(&self, path: &[&str]) -> Url {
+    pub(super) fn url(&self, path: &[&str]) -> Url {
         let mut url = self.base.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty().extend(["api", "v1"]).extend(path);
@@ -643,17 +643,22 @@ impl Api {
         url
     }
 
-    /// A request with the admin token.
-    fn request(&self, method: Method, path: &[&str]) -> RequestBuilder {
+    /// A request to `url` with the admin token.
+    pub(super) fn request_to(&self, method: Method, url: Url) -> RequestBuilder {
         self.http
-            .request(method, self.url(path))
+            .request(method, url)
             .header(AUTHORIZATION, self.token.clone())
             .header(ACCEPT, "application/json")
     }
 
+    /// A request to `/api/v1/<path>` with the admin token.
+    fn request(&self, method: Method, path: &[&str]) -> RequestBuilder {
+        self.request_to(method, self.url(path))
+    }
+
     /// Sends `request` and returns the answer's JSON (`Null` when empty); an
     /// error status becomes a [`ServerError`].
-    async fn send(&self, request: RequestBuilder) -> anyhow::Result<Value> {
+    pub(super) async fn send(&self, request: RequestBuilder) -> anyhow::Result<Value> {
         let response = request
             .send()
             .await
@@ -818,7 +823,7 @@ fn pretty(value: &Value) -> anyhow::Result<String> {
 }
 
 /// Writes to standard output; a closed pipe is an error, not a panic.
-fn print(text: &str) -> anyhow::Result<()> {
+pub(super) fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

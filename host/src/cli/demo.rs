@@ -108,6 +108,7 @@ async fn register(
                     failure_policy: FailurePolicy::default(),
                     auth_key: "Authorization".into(),
                     auth_secret: Some(DEMO_SECRET.into()),
+                    record_bodies: false,
                 };
                 registry.create_hook(spec).await?.id
             }

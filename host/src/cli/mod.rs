@@ -5,11 +5,13 @@
 //! - [`serve`]: the server;
 //! - [`demo`]: a server with the example plugins registered, for a first run;
 //! - [`client`]: admin commands against a running server (`plugin`, `hook`);
+//! - [`logs`]: the execution journal of a running server (`logs`);
 //! - [`offline`]: tools for plugin authors that need no server (`sample`,
 //!   `invoke`, `new`).
 
 pub mod client;
 pub mod demo;
+pub mod logs;
 pub mod offline;
 pub mod serve;
 
@@ -39,6 +41,9 @@ enum Command {
     /// Manage inline hooks on a running server.
     #[command(subcommand)]
     Hook(client::HookCommand),
+    /// Show what hook calls did (the execution journal), newest last;
+    /// `--follow` keeps printing new calls.
+    Logs(logs::LogsArgs),
     /// Print a realistic Okta request for a hook type.
     Sample(offline::SampleArgs),
     /// Run a plugin locally, in the server's sandbox and limits, and report
@@ -82,6 +87,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Plugin(command) => client::run_plugin(command).await,
             Command::Hook(command) => client::run_hook(command).await,
+            Command::Logs(args) => logs::run(args).await,
             Command::Sample(args) => offline::sample(args),
             Command::Invoke(args) => offline::invoke(args).await,
             Command::New(args) => offline::new(args),

@@ -210,6 +210,7 @@ pub fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
@@ -274,14 +275,14 @@ impl Bound {
             .unwrap_or_else(|| local_url.clone())
             .trim_end_matches('/')
             .to_owned();
-        let state = AppState {
+        let state = AppState::new(
             registry,
-            config: Arc::new(ServerConfig {
+            ServerConfig {
                 public_url,
                 ..ServerConfig::default()
-            }),
-            admin: Arc::new(admin),
-        };
+            },
+            admin,
+        )?;
         Ok(Bound {
             listener,
             tls,

@@ -48,7 +48,7 @@ pub struct RequestFacts<'a> {
 }
 
 /// How bad a [`Finding`] is.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     /// Okta would reject or discard the answer: it must be replaced.
@@ -59,7 +59,7 @@ pub enum Severity {
 }
 
 /// One problem found in an answer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// How bad it is.
     pub severity: Severity,

@@ -4,7 +4,7 @@ use super::bindings::{log, settings, types};
 use super::call::CallState;
 
 /// One line a plugin logged during a call.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     /// Severity chosen by the plugin.
     pub level: LogLevel,
@@ -13,7 +13,7 @@ pub struct LogLine {
 }
 
 /// Severity of a plugin log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     /// `trace`
@@ -61,12 +61,14 @@ impl log::Host for CallState {
         }
         let level = LogLevel::from(level);
         let message = truncate(message, self.max_log_line_bytes);
+        // An event of the call's span; quoted and escaped, so a plugin
+        // cannot forge log lines with line breaks or control characters.
         match level {
-            LogLevel::Trace => tracing::trace!(target: "plugin", "{message}"),
-            LogLevel::Debug => tracing::debug!(target: "plugin", "{message}"),
-            LogLevel::Info => tracing::info!(target: "plugin", "{message}"),
-            LogLevel::Warn => tracing::warn!(target: "plugin", "{message}"),
-            LogLevel::Error => tracing::error!(target: "plugin", "{message}"),
+            LogLevel::Trace => tracing::trace!(target: "hookwarden::plugin", "{message:?}"),
+            LogLevel::Debug => tracing::debug!(target: "hookwarden::plugin", "{message:?}"),
+            LogLevel::Info => tracing::info!(target: "hookwarden::plugin", "{message:?}"),
+            LogLevel::Warn => tracing::warn!(target: "hookwarden::plugin", "{message:?}"),
+            LogLevel::Error => tracing::error!(target: "hookwarden::plugin", "{message:?}"),
         }
         self.logs.push(LogLine { level, message });
     }

@@ -168,6 +168,11 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
     /// The Okta error object and status for this error.
     pub fn to_okta(&self) -> (StatusCode, OktaError) {
         let (status, code, summary, causes) = self.parts();

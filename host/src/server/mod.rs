@@ -2,16 +2,20 @@
 //!
 //! - `POST /hooks/{hookId}`: Okta's calls ([`hooks`]), authenticated per hook.
 //! - `/api/v1/...`: the admin API ([`api`]), authenticated with the admin token.
+//! - `GET /metrics`: Prometheus metrics, authenticated with the admin token.
 
 pub mod api;
 pub mod error;
 pub mod hooks;
 
 use crate::admin_token::AdminToken;
+use crate::journal::{Journal, JournalConfig};
+use crate::metrics::Metrics;
 use crate::registry::Registry;
+use crate::replay::ReplayCache;
 use axum::Router;
 use axum::body::Body;
-use axum::routing::post;
+use axum::routing::{get, post};
 use error::ApiError;
 use std::future::Future;
 use std::sync::Arc;
@@ -47,6 +51,11 @@ pub struct ServerConfig {
     /// Time allowed for a plugin upload (or any admin body) to arrive.
     /// Default [`DEFAULT_UPLOAD_TIMEOUT`].
     pub upload_timeout: Duration,
+    /// Retention of the execution journal. Default 10,000 records, 7 days.
+    pub journal: JournalConfig,
+    /// How long an answer is kept for a retried `eventId`. Default
+    /// [`crate::replay::DEFAULT_TTL`] (5 minutes); zero keeps none.
+    pub replay_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +66,8 @@ impl Default for ServerConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             max_plugin_bytes: DEFAULT_MAX_PLUGIN_BYTES,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            journal: JournalConfig::default(),
+            replay_ttl: crate::replay::DEFAULT_TTL,
         }
     }
 }
@@ -70,6 +81,41 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// The admin API token.
     pub admin: Arc<AdminToken>,
+    /// The execution journal.
+    pub journal: Arc<Journal>,
+    /// Answers kept for retries.
+    pub replays: Arc<ReplayCache>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// The state for `registry` with `config` and `admin`: opens the
+    /// execution journal in the registry's database and starts its
+    /// once-a-minute pruning (needs a tokio runtime).
+    ///
+    /// # Errors
+    ///
+    /// The journal's tree cannot be opened.
+    pub fn new(
+        registry: Arc<Registry>,
+        config: ServerConfig,
+        admin: AdminToken,
+    ) -> anyhow::Result<AppState> {
+        let journal = Journal::open(registry.store(), config.journal)?;
+        journal.prune_periodically();
+        Ok(AppState {
+            metrics: registry.metrics().clone(),
+            replays: Arc::new(ReplayCache::new(
+                config.replay_ttl,
+                crate::replay::DEFAULT_CAPACITY,
+            )),
+            journal,
+            registry,
+            config: Arc::new(config),
+            admin: Arc::new(admin),
+        })
+    }
 }
 
 /// Reads a request body of at most `limit` bytes that arrives within `timeout`.
@@ -90,10 +136,34 @@ pub async fn read_body(
     }
 }
 
+/// `GET /metrics`: the Prometheus text exposition (see [`crate::metrics`]).
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    let text = state.metrics.render(
+        state.registry.runtime().calls_in_flight(),
+        state.journal.len(),
+    );
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+}
+
 /// The router, without a socket (tests can drive it directly).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/hooks/{id}", post(hooks::call))
+        .route(
+            "/metrics",
+            get(metrics).route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                api::require_admin,
+            )),
+        )
         .nest("/api/v1", api::router(state.clone()))
         .fallback(|| async {
             ApiError::NotFound {

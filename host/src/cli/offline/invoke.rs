@@ -344,6 +344,7 @@ mod tests {
                 message: "commands are ignored".into(),
             }],
             event_id: "evt1".into(),
+            plugin_debug_context: None,
             duration: Duration::from_micros(1500),
             fuel_consumed: 42,
             peak_memory_bytes: 3 << 20,

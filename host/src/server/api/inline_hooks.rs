@@ -9,12 +9,13 @@
 
 use crate::exec::{self, Execution};
 use crate::hook_type::HookType;
+use crate::journal::Source;
 use crate::limits::LimitOverrides;
 use crate::policy::{FailurePolicy, Outcome};
 use crate::registry::HookSpec;
 use crate::runtime::Settings;
 use crate::server::error::ApiError;
-use crate::server::hooks::reply_response;
+use crate::server::hooks::{record, reject, reply_response};
 use crate::server::{AppState, read_body};
 use crate::store::{HookRecord, HookStatus};
 use axum::Json;
@@ -70,6 +71,7 @@ fn representation(record: &HookRecord, public_url: &str) -> Value {
                 "settings": record.settings,
                 "limits": record.limits,
                 "failurePolicy": record.failure_policy,
+                "recordBodies": record.record_bodies,
                 "authScheme": auth,
             }
         },
@@ -365,15 +367,32 @@ fn hook_spec(
             let settings = settings(config, &mut causes);
             let limits = limits(config, state, &mut causes);
             let failure_policy = failure_policy(config, &mut causes);
+            let record_bodies = match config.get("recordBodies") {
+                None | Some(Value::Null) => false,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => {
+                    causes.add("channel.config.recordBodies", "must be true or false");
+                    false
+                }
+            };
             let (auth_key, auth_secret) = auth_scheme(config, current.is_none(), &mut causes);
-            spec_parts = Some((settings, limits, failure_policy, auth_key, auth_secret));
+            spec_parts = Some((
+                settings,
+                limits,
+                failure_policy,
+                record_bodies,
+                auth_key,
+                auth_secret,
+            ));
         }
     }
     if let Some(error) = causes.into_error() {
         return Err(error);
     }
-    let (Some(hook_type), Some((settings, limits, failure_policy, auth_key, auth_secret))) =
-        (hook_type, spec_parts)
+    let (
+        Some(hook_type),
+        Some((settings, limits, failure_policy, record_bodies, auth_key, auth_secret)),
+    ) = (hook_type, spec_parts)
     else {
         return Err(ApiError::invalid("inlineHook", "is incomplete"));
     };
@@ -387,6 +406,7 @@ fn hook_spec(
         failure_policy,
         auth_key,
         auth_secret,
+        record_bodies,
     })
 }
 
@@ -530,7 +550,16 @@ pub async fn execute(
         .hook(&id)
         .ok_or_else(|| ApiError::hook_not_found(&id))?;
     let bytes = read_body(body, state.config.max_body_bytes, state.config.body_timeout).await?;
-    let execution = exec::execute(state.registry.runtime(), &hook.run, &bytes).await?;
+    let execution = match exec::execute(state.registry.runtime(), &hook.run, &bytes).await {
+        Ok(execution) => execution,
+        Err(e) => {
+            let error = ApiError::from(e);
+            let (status, reason) = (error.status().as_u16(), error.to_string());
+            reject(&state, &hook, Source::Execute, status, reason);
+            return Err(error);
+        }
+    };
+    record(&state, &hook, Source::Execute, &execution, Some(&bytes));
     if execution.outcome != Outcome::Ok {
         return Err(ApiError::HookFailed(failure_causes(&execution)));
     }

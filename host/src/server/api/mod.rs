@@ -3,6 +3,7 @@
 //! Every route needs `Authorization: SSWS <admin token>`.
 
 mod inline_hooks;
+mod logs;
 mod plugins;
 
 use super::AppState;
@@ -15,7 +16,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 /// Lets a request through only with `Authorization: SSWS <admin token>`.
-async fn require_admin(
+pub(crate) async fn require_admin(
     State(state): State<AppState>,
     request: Request,
     next: Next,
@@ -58,5 +59,6 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(inline_hooks::deactivate),
         )
         .route("/inlineHooks/{id}/execute", post(inline_hooks::execute))
+        .route("/logs", get(logs::list))
         .route_layer(axum::middleware::from_fn_with_state(state, require_admin))
 }

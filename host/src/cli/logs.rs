@@ -1,0 +1,199 @@
+//! `hookwarden logs`: the execution journal of a running server, one line per call, optionally followed as calls happen.
+
+use super::client::{Api, Connection, print};
+use reqwest::Method;
+use serde_json::Value;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// How often `--follow` asks for new records.
+const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Options of `hookwarden logs`.
+#[derive(clap::Args)]
+pub struct LogsArgs {
+    /// Only this hook's calls.
+    #[arg(long, value_name = "HOOK_ID")]
+    hook: Option<String>,
+    /// Only calls with this outcome (ok, plugin_error, trapped, out_of_time,
+    /// out_of_fuel, out_of_memory, invalid_answer, unavailable, overloaded,
+    /// rejected).
+    #[arg(long)]
+    outcome: Option<String>,
+    /// Only calls with this Okta eventId.
+    #[arg(long, value_name = "EVENT_ID")]
+    event_id: Option<String>,
+    /// Only calls at or after this time (RFC 3339, e.g. 2026-11-22T10:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Only calls before this time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    /// How many calls to show (1 to 1000) [default: 20].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    limit: Option<u16>,
+    /// Keep printing new calls as they happen (oldest first), until Ctrl-C.
+    #[arg(long, short = 'f')]
+    follow: bool,
+    /// Also print each call's plugin log lines and contract findings.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    #[command(flatten)]
+    connection: Connection,
+}
+
+impl LogsArgs {
+    /// The query parameters of `GET /api/v1/logs`.
+    fn params(&self, limit: u16) -> Vec<(&'static str, String)> {
+        let mut params = vec![("limit", limit.to_string())];
+        for (name, value) in [
+            ("hookId", &self.hook),
+            ("outcome", &self.outcome),
+            ("eventId", &self.event_id),
+            ("since", &self.since),
+            ("until", &self.until),
+        ] {
+            if let Some(value) = value {
+                params.push((name, value.clone()));
+            }
+        }
+        params
+    }
+}
+
+/// Fetches one page of records, newest first.
+async fn fetch(api: &Api, params: &[(&str, String)]) -> anyhow::Result<Vec<Value>> {
+    let mut url = api.url(&["logs"]);
+    url.query_pairs_mut().extend_pairs(params);
+    let page = api.send(api.request_to(Method::GET, url)).await?;
+    Ok(page.as_array().cloned().unwrap_or_default())
+}
+
+/// Runs `hookwarden logs`.
+///
+/// # Errors
+///
+/// When the server cannot be reached or refuses the query.
+pub async fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
+    let api = Api::new(&args.connection)?;
+    let limit = args.limit.unwrap_or(20);
+    let mut records = fetch(&api, &args.params(limit)).await?;
+    records.reverse();
+    show(&args, &records)?;
+    if !args.follow {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut last = records
+        .last()
+        .and_then(|r| r["id"].as_str())
+        .map(str::to_owned);
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
+            () = tokio::time::sleep(FOLLOW_INTERVAL) => {}
+        }
+        let mut fresh: Vec<Value> = fetch(&api, &args.params(1000))
+            .await?
+            .into_iter()
+            .filter(|r| {
+                let id = r["id"].as_str().unwrap_or_default();
+                last.as_deref().is_none_or(|last| id > last)
+            })
+            .collect();
+        fresh.reverse();
+        if let Some(newest) = fresh.last() {
+            last = newest["id"].as_str().map(str::to_owned);
+        }
+        show(&args, &fresh)?;
+    }
+}
+
+/// Prints `records` (oldest first) as text, or with `--json` as one JSON
+/// object per line.
+fn show(args: &LogsArgs, records: &[Value]) -> anyhow::Result<()> {
+    for record in records {
+        let text = if args.connection.json {
+            format!("{record}\n")
+        } else {
+            render(record, args.verbose)
+        };
+        print(&text)?;
+    }
+    Ok(())
+}
+
+/// One record as one line (and, verbose, its log lines and findings).
+fn render(record: &Value, verbose: bool) -> String {
+    let text = |key: &str| record[key].as_str().unwrap_or("-").to_owned();
+    let mut line = format!(
+        "{}  {:<14} {}  {}  {:>8.2} ms  {:>11} fuel  {}",
+        text("published"),
+        text("outcome"),
+        text("hookId"),
+        text("eventId"),
+        record["durationUs"].as_u64().unwrap_or(0) as f64 / 1000.0,
+        record["fuelConsumed"].as_u64().unwrap_or(0),
+        record["status"].as_u64().unwrap_or(0),
+    );
+    if record["replay"].as_bool() == Some(true) {
+        line.push_str("  replay");
+    }
+    if let Some(reason) = record["reason"].as_str().filter(|r| !r.is_empty()) {
+        line.push_str("  ");
+        line.push_str(reason);
+    }
+    line.push('\n');
+    if verbose {
+        for log in record["logs"].as_array().into_iter().flatten() {
+            line.push_str(&format!(
+                "    {:<5} {}\n",
+                log["level"].as_str().unwrap_or("-"),
+                log["message"].as_str().unwrap_or_default().escape_debug()
+            ));
+        }
+        for finding in record["findings"].as_array().into_iter().flatten() {
+            line.push_str(&format!(
+                "    {} at {}: {}\n",
+                finding["severity"].as_str().unwrap_or("-"),
+                finding["location"].as_str().unwrap_or_default(),
+                finding["message"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_record_is_one_line_and_verbose_adds_its_logs() {
+        let record = json!({
+            "id": "00000000000000a1", "published": "2026-11-22T10:00:00.000Z",
+            "outcome": "trapped", "hookId": "calX", "eventId": "evt1",
+            "durationUs": 1500, "fuelConsumed": 42, "status": 200, "replay": true,
+            "reason": "plugin trapped: unreachable",
+            "logs": [{"level": "warn", "message": "line\nbreak"}],
+            "findings": []
+        });
+        let short = render(&record, false);
+        assert_eq!(short.lines().count(), 1, "{short}");
+        for part in [
+            "trapped",
+            "calX",
+            "evt1",
+            "1.50 ms",
+            "42 fuel",
+            "200",
+            "replay",
+            "unreachable",
+        ] {
+            assert!(short.contains(part), "{part} in {short}");
+        }
+        let long = render(&record, true);
+        assert_eq!(long.lines().count(), 2, "{long}");
+        assert!(long.contains("warn  line\\nbreak"), "{long}");
+    }
+}
