@@ -1,6 +1,6 @@
 //! Secrets: hook secrets and the admin token never appear in API answers,
-//! plugin input, logs (even at trace level) or the data directory, and no
-//! credential opens anything but what it belongs to.
+//! the execution journal, plugin input, logs (even at trace level) or the
+//! data directory, and no credential opens anything but what it belongs to.
 
 use hookwarden::hook_type::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, ServerProcess, hook_body, plugin_bytes, sample};
@@ -160,6 +160,15 @@ async fn secrets_never_show_in_answers_plugin_input_logs_or_the_data_directory()
             .1,
     );
 
+    // The execution journal, which recorded all of the above.
+    let (status, journal) = server.api("GET", "/logs?limit=1000", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        journal.as_array().unwrap().len(),
+        2,
+        "a call and an execute: {journal}"
+    );
+    answers.push(journal);
     for answer in &answers {
         assert_clean("an API answer", &answer.to_string());
     }
