@@ -30,7 +30,9 @@ use std::collections::HashMap;
 pub const MAX_NAME_CHARS: usize = 255;
 /// Most settings per hook: 256.
 pub const MAX_SETTINGS: usize = 256;
-/// Longest setting key: 128 characters of `A-Z a-z 0-9 . _ - :`.
+/// Longest setting key: 128 characters of `A-Z a-z 0-9 . _ - : / ~`
+/// (`/` and `~` for namespaced claim names such as
+/// `access.https://example.com/roles`).
 pub const MAX_SETTING_KEY_CHARS: usize = 128;
 /// Longest setting value: 8 KiB.
 pub const MAX_SETTING_VALUE_BYTES: usize = 8192;
@@ -188,13 +190,15 @@ fn settings(config: &Map<String, Value>, causes: &mut Causes) -> Settings {
         let field = format!("channel.config.settings.{key}");
         let key_ok = !key.is_empty()
             && key.chars().count() <= MAX_SETTING_KEY_CHARS
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'));
+            && key.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/' | '~')
+            });
         if !key_ok {
             causes.add(
                 &field,
-                format!("keys are 1 to {MAX_SETTING_KEY_CHARS} characters of A-Z a-z 0-9 . _ - :"),
+                format!(
+                    "keys are 1 to {MAX_SETTING_KEY_CHARS} characters of A-Z a-z 0-9 . _ - : / ~"
+                ),
             );
             continue;
         }
