@@ -134,10 +134,17 @@ impl Runtime {
             .total_stacks(config.max_instances)
             .max_memory_size(MAX_MEMORY_BYTES as usize)
             .max_tables_per_module(4)
-            .table_elements(1 << 16);
+            .table_elements(1 << 16)
+            .linear_memory_keep_resident(4 << 20)
+            .table_keep_resident(64 << 10);
 
         let mut wasm = Config::new();
+        // No component-model concurrency (async lifts, streams): plugins
+        // have one synchronous export, and without it a store is cheaper to
+        // create and to drop (dropping one with it builds an error with a
+        // backtrace, which alone cost 9% of a call under RUST_BACKTRACE=1).
         wasm.wasm_component_model(true)
+            .concurrency_support(false)
             .epoch_interruption(true)
             .consume_fuel(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
