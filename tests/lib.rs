@@ -196,6 +196,19 @@ impl HookOptions {
         }
     }
 
+    /// A token hook whose `misbehave` plugin busy-waits `ms` milliseconds
+    /// per call, then answers "no changes"; its fuel is unmetered, so only
+    /// the time budget could stop it.
+    pub fn slow(ms: u64) -> Self {
+        let ms = ms.to_string();
+        HookOptions::new(
+            "misbehave",
+            HookType::Token,
+            &[("mode", "slow"), ("slow_ms", &ms)],
+        )
+        .unmetered()
+    }
+
     /// The same with a time budget in milliseconds.
     pub fn budget_ms(mut self, ms: u64) -> Self {
         self.limits.time_budget_ms = Some(ms);

@@ -203,17 +203,7 @@ async fn every_hostile_plugin_gets_the_safe_answer_in_time_with_a_reason() {
 #[tokio::test]
 async fn a_slow_plugin_that_finishes_at_80_percent_of_its_budget_is_answered_normally() {
     let server = TestServer::start().await;
-    let hook = server
-        .hook(
-            HookOptions::new(
-                "misbehave",
-                HookType::Token,
-                &[("mode", "slow"), ("slow_ms", "400")],
-            )
-            .budget_ms(500)
-            .unmetered(),
-        )
-        .await;
+    let hook = server.hook(HookOptions::slow(400).budget_ms(500)).await;
     let started = Instant::now();
     let answer = server.call(&hook.id, &sample(HookType::Token)).await;
     let took = started.elapsed();

@@ -300,16 +300,7 @@ async fn metrics_expose_calls_latency_fuel_memory_shed_and_compile_series() {
     .await;
     let ok = server.hook(misbehave("echo")).await;
     let trapped = server.hook(misbehave("panic")).await;
-    let slow = server
-        .hook(
-            HookOptions::new(
-                "misbehave",
-                HookType::Token,
-                &[("mode", "slow"), ("slow_ms", "300")],
-            )
-            .unmetered(),
-        )
-        .await;
+    let slow = server.hook(HookOptions::slow(300)).await;
     for _ in 0..3 {
         server.call(&ok.id, &sample(HookType::Token)).await;
     }
@@ -375,16 +366,7 @@ async fn metrics_expose_calls_latency_fuel_memory_shed_and_compile_series() {
 async fn a_retried_event_id_is_answered_from_the_record_without_running_the_plugin() {
     let server = TestServer::start().await;
     // The plugin takes 300 ms; the retry must not.
-    let hook = server
-        .hook(
-            HookOptions::new(
-                "misbehave",
-                HookType::Token,
-                &[("mode", "slow"), ("slow_ms", "300")],
-            )
-            .unmetered(),
-        )
-        .await;
+    let hook = server.hook(HookOptions::slow(300)).await;
     let request = sample(HookType::Token);
     let first = server.call(&hook.id, &request).await;
     assert_eq!(first.outcome.as_deref(), Some("ok"));

@@ -19,17 +19,6 @@ fn small() -> RuntimeConfig {
     }
 }
 
-/// A token hook whose plugin busy-waits `ms` per call.
-fn slow(ms: u32) -> HookOptions {
-    let ms: &'static str = Box::leak(ms.to_string().into_boxed_str());
-    HookOptions::new(
-        "misbehave",
-        HookType::Token,
-        &[("mode", "slow"), ("slow_ms", ms)],
-    )
-    .unmetered()
-}
-
 /// Sends `n` calls to `hook` at once; returns each answer with its latency.
 async fn burst(server: &TestServer, hook: &str, n: usize) -> Vec<(Answer, Duration)> {
     let calls = (0..n).map(|_| {
@@ -57,7 +46,7 @@ fn count(answers: &[(Answer, Duration)], outcome: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_past_a_hooks_bound_are_shed_with_the_safe_answer_and_others_still_run() {
     let server = TestServer::start_sized(small()).await;
-    let busy = server.hook(slow(600)).await;
+    let busy = server.hook(HookOptions::slow(600)).await;
     let healthy = server
         .hook(HookOptions::new(
             "token_claims",
@@ -113,7 +102,7 @@ async fn a_call_waiting_for_a_turn_runs_when_one_frees_up() {
         ..small()
     })
     .await;
-    let hook = server.hook(slow(150)).await;
+    let hook = server.hook(HookOptions::slow(150)).await;
     // Four calls, two at a time: the second pair waits about 150 ms, within
     // its 1000 ms wait, and runs.
     let answers = burst(&server, &hook.id, 4).await;
@@ -157,7 +146,7 @@ async fn offer(server: &TestServer, hook: &str, load: Load) -> Vec<(Answer, Dura
 async fn at_five_times_capacity_every_call_is_answered_inside_the_deadline() {
     // 2 calls of 100 ms at a time: a capacity of 20 calls/s. Offer 100/s.
     let server = TestServer::start_sized(small()).await;
-    let hook = server.hook(slow(100)).await;
+    let hook = server.hook(HookOptions::slow(100)).await;
     let secs = std::env::var("HOOKWARDEN_LOAD_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
