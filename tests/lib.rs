@@ -518,6 +518,23 @@ pub async fn into_status_and_json(response: reqwest::Response) -> (u16, Value) {
     (status, body)
 }
 
+/// Checks that `body` is an Okta error object with code `code`: the code
+/// (also as `errorLink`), a non-empty summary and id, and a list of causes.
+#[track_caller]
+pub fn assert_okta_error(body: &Value, code: &str) {
+    assert_eq!(body["errorCode"], code, "{body}");
+    assert_eq!(body["errorLink"], code, "{body}");
+    assert!(
+        body["errorSummary"].as_str().is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+    assert!(
+        body["errorId"].as_str().is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+    assert!(body["errorCauses"].is_array(), "{body}");
+}
+
 /// A create body for `POST /api/v1/inlineHooks`.
 pub fn hook_body(name: &str, hook_type: HookType, plugin_id: &str, settings: Value) -> Value {
     serde_json::json!({

@@ -6,8 +6,8 @@
 
 use hookwarden::hook_type::HookType;
 use hookwarden_tests::{
-    ADMIN_TOKEN, AUTH_HEADER, SECRET, TestServer, hook_body, into_status_and_json, plugin_bytes,
-    sample,
+    ADMIN_TOKEN, AUTH_HEADER, SECRET, TestServer, assert_okta_error, hook_body,
+    into_status_and_json, plugin_bytes, sample,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -24,22 +24,6 @@ fn display_name_settings() -> Value {
 /// `sha256:<hex>` of `bytes`, computed independently of the server.
 fn sha256_id(bytes: &[u8]) -> String {
     format!("sha256:{:x}", Sha256::digest(bytes))
-}
-
-/// Checks the shape of an Okta error object and its code.
-#[track_caller]
-fn assert_okta_error(body: &Value, code: &str) {
-    assert_eq!(body["errorCode"], code, "{body}");
-    assert_eq!(body["errorLink"], code, "{body}");
-    assert!(
-        body["errorSummary"].as_str().is_some_and(|s| !s.is_empty()),
-        "{body}"
-    );
-    assert!(
-        body["errorId"].as_str().is_some_and(|s| !s.is_empty()),
-        "{body}"
-    );
-    assert!(body["errorCauses"].is_array(), "{body}");
 }
 
 /// The `errorSummary` of every cause of an Okta error.

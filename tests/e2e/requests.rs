@@ -2,7 +2,7 @@
 
 use hookwarden::hook_type::HookType;
 use hookwarden::store::HookStatus;
-use hookwarden_tests::{HookOptions, TestServer, sample};
+use hookwarden_tests::{HookOptions, TestServer, assert_okta_error, sample};
 use serde_json::json;
 
 async fn token_hook(server: &TestServer) -> String {
@@ -14,14 +14,6 @@ async fn token_hook(server: &TestServer) -> String {
         ))
         .await
         .id
-}
-
-fn assert_okta_error(body: &serde_json::Value, code: &str) {
-    assert_eq!(body["errorCode"], code, "{body}");
-    assert_eq!(body["errorLink"], code, "{body}");
-    assert!(body["errorSummary"].is_string(), "{body}");
-    assert!(body["errorId"].is_string(), "{body}");
-    assert!(body["errorCauses"].is_array(), "{body}");
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use crate::store::{HookRecord, HookStatus};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -414,7 +414,13 @@ fn hook_spec(
     })
 }
 
-async fn json_body(state: &AppState, body: Body) -> Result<Map<String, Value>, ApiError> {
+/// A hook body: `application/json`, within the size and time limits, an object.
+async fn json_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, ApiError> {
+    super::require_content_type(headers, "application/json")?;
     let bytes = read_body(
         body,
         state.config.max_body_bytes,
@@ -429,8 +435,12 @@ fn shown(state: &AppState, record: &HookRecord) -> Json<Value> {
 }
 
 /// `POST /api/v1/inlineHooks`: creates an ACTIVE hook; answers 200.
-pub async fn create(State(state): State<AppState>, body: Body) -> Result<Json<Value>, ApiError> {
-    let body = json_body(&state, body).await?;
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let body = json_body(&state, &headers, body).await?;
     let spec = hook_spec(&body, None, &state)?;
     let record = state.registry.create_hook(spec).await?;
     tracing::info!(hook = %record.id, r#type = %record.hook_type, "inline hook created");
@@ -481,10 +491,11 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let existing = current(&state, &id)?;
-    let body = json_body(&state, body).await?;
+    let body = json_body(&state, &headers, body).await?;
     let spec = hook_spec(&body, Some(&existing), &state)?;
     let record = state.registry.replace_hook(&id, spec).await?;
     tracing::info!(hook = %id, plugin = %record.plugin_id, "inline hook replaced");

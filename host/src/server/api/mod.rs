@@ -15,6 +15,26 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 
+/// Checks that the request's `Content-Type` (parameters such as `charset`
+/// aside) is `expected`.
+///
+/// # Errors
+///
+/// [`ApiError::UnsupportedMediaType`] when it is missing or another type.
+pub(crate) fn require_content_type(
+    headers: &axum::http::HeaderMap,
+    expected: &'static str,
+) -> Result<(), ApiError> {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim());
+    match content_type {
+        Some(given) if given.eq_ignore_ascii_case(expected) => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType(expected)),
+    }
+}
+
 /// Lets a request through only with `Authorization: SSWS <admin token>`.
 pub(crate) async fn require_admin(
     State(state): State<AppState>,

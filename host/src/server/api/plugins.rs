@@ -7,7 +7,7 @@ use crate::store::PluginRecord;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
 
 /// The media type of an upload.
 const WASM: &str = "application/wasm";
@@ -18,13 +18,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PluginRecord>, ApiError> {
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim());
-    if content_type != Some(WASM) {
-        return Err(ApiError::UnsupportedMediaType(WASM));
-    }
+    super::require_content_type(&headers, WASM)?;
     let bytes = read_body(
         body,
         state.config.max_plugin_bytes,
