@@ -9,6 +9,7 @@ mod demo;
 mod durability;
 mod examples;
 mod failures;
+mod guests;
 mod hostile_plugins;
 mod hostile_requests;
 mod hot_swap;
