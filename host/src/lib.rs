@@ -14,6 +14,8 @@ pub mod contract;
 pub mod envelope;
 pub mod example_plugins;
 pub mod exec;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hook_type;
 pub mod ids;
 pub mod journal;

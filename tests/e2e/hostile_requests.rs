@@ -260,3 +260,21 @@ async fn broken_and_huge_headers_are_refused_by_http_and_the_server_goes_on() {
     assert_eq!(raw_http(&server, twice.as_bytes()).await, 401);
     still_serving(&server, &id).await;
 }
+
+#[tokio::test]
+async fn a_body_that_arrives_too_slowly_is_408_within_the_body_timeout() {
+    let server = TestServer::start().await;
+    let id = token_hook(&server).await;
+    // Promise 1000 bytes, send 10, and stall.
+    let stalled = format!(
+        "POST /hooks/{id} HTTP/1.1\r\nHost: x\r\nAuthorization: {SECRET}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"eventId\""
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(raw_http(&server, stalled.as_bytes()).await, 408);
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(2),
+        "{took:?}"
+    );
+    still_serving(&server, &id).await;
+}
