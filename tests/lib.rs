@@ -440,6 +440,21 @@ impl Client {
         self.api_as(Some(ADMIN_TOKEN), method, path, body).await
     }
 
+    /// The one execution record of `event_id`, from `GET /api/v1/logs`.
+    ///
+    /// # Panics
+    ///
+    /// Unless exactly one record has that eventId.
+    pub async fn record_of(&self, event_id: &str) -> Value {
+        let (status, records) = self
+            .api("GET", &format!("/logs?eventId={event_id}"), None)
+            .await;
+        assert_eq!(status, 200, "{records}");
+        let records = records.as_array().expect("a list of records");
+        assert_eq!(records.len(), 1, "records of {event_id}: {records:?}");
+        records[0].clone()
+    }
+
     /// [`Client::api`] with another token (or none).
     pub async fn api_as(
         &self,

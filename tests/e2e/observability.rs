@@ -33,13 +33,6 @@ async fn logs(server: &TestServer, query: &str) -> (Vec<Value>, Vec<String>) {
     (response.json().await.unwrap(), links)
 }
 
-/// The one record of `event_id`.
-async fn record_of(server: &TestServer, event_id: &str) -> Value {
-    let (records, _) = logs(server, &format!("?eventId={event_id}")).await;
-    assert_eq!(records.len(), 1, "{records:?}");
-    records[0].clone()
-}
-
 #[tokio::test]
 async fn every_outcome_is_recorded_with_its_reason_and_measurements() {
     let server = TestServer::start().await;
@@ -75,7 +68,7 @@ async fn every_outcome_is_recorded_with_its_reason_and_measurements() {
         let request = sample(HookType::Token);
         let answer = server.call(&hook.id, &request).await;
         let event_id = request["eventId"].as_str().unwrap();
-        let record = record_of(&server, event_id).await;
+        let record = server.record_of(event_id).await;
         assert_eq!(record["outcome"], outcome, "{label}: {record}");
         assert_eq!(record["hookId"], hook.id.as_str());
         assert_eq!(record["hookType"], "com.okta.oauth2.tokens.transform");
@@ -149,7 +142,7 @@ async fn every_outcome_is_recorded_with_its_reason_and_measurements() {
         )
         .await;
     assert_eq!(status, 200);
-    let executed = record_of(&server, request["eventId"].as_str().unwrap()).await;
+    let executed = server.record_of(request["eventId"].as_str().unwrap()).await;
     assert_eq!(executed["source"], "execute");
 }
 
@@ -432,7 +425,7 @@ async fn a_hook_that_opts_in_keeps_its_bodies_redacted() {
         "the claim carries the email"
     );
 
-    let record = record_of(&server, request["eventId"].as_str().unwrap()).await;
+    let record = server.record_of(request["eventId"].as_str().unwrap()).await;
     let kept = format!("{} {}", record["request"], record["response"]);
     assert!(!kept.contains(&email), "{kept}");
     assert_eq!(record["request"]["eventId"], request["eventId"]);

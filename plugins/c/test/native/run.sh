@@ -8,8 +8,8 @@
 # token-claims handler and a stand-in for the host (fake_host.c) for the
 # build machine with gcc, then runs
 #   1. unit: the helper's unit tests;
-#   2. every token_claims case of plugins/c/cases.json and
-#      test/cases-failing.json through run_handler, checking the answer and
+#   2. every token_claims case of plugins/conformance/cases.json through
+#      run_handler, checking the answer and
 #      log lines against the Rust component's (`hookwarden invoke`, needs
 #      target/release/hookwarden and the Rust examples built).
 # Needs gcc with libasan/libubsan and the toolchain of plugins/c/install.sh
@@ -49,4 +49,4 @@ common=("$work/hookwarden.o" "$work/fake_host.o" "$work/bindings.o" "$work/yyjso
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 "$work/unit"
 python3 "$here/check_cases.py" token_claims="$work/token_claims" \
-    "$c_dir/cases.json" "$here/../cases-failing.json"
+    "$repo/plugins/conformance/cases.json"

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Runs every case of a cases.json file against a guest component and its
-Rust sibling with `hookwarden invoke`, and checks that both give the same
+"""Runs the conformance cases against guest components and their Rust
+siblings with `hookwarden invoke`, and checks that both give the same
 outcome, answer, log lines and (for failures) reason.
 
-    plugins/c/test/compare.py [--cases FILE] [--hookwarden BIN]
-                              [--rust-dir DIR] PLUGIN=GUEST.wasm...
+    plugins/conformance/compare.py [--cases FILE] [--hookwarden BIN]
+                                   [--rust-dir DIR] PLUGIN=GUEST.wasm...
 
-e.g. plugins/c/test/compare.py token_claims=plugins/c/token-claims/token_claims.wasm
+e.g. plugins/conformance/compare.py token_claims=plugins/c/token-claims/token_claims.wasm
+
+Only the cases of the PLUGINs named run. Defaults: the cases in
+plugins/conformance/cases.json, target/release/hookwarden, and the Rust
+examples in target/plugins/wasm32-wasip2/release (both built by
+`cargo build --release -p hookwarden`).
 
 A case is {"name", "plugin", "type", "request" (path from the repo root, or
 null for the type's sample), "request_type", "settings": {key: value}}.
@@ -20,7 +25,7 @@ import os
 import subprocess
 import sys
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def invoke(binary, plugin, case):
@@ -39,7 +44,7 @@ def invoke(binary, plugin, case):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", default=os.path.join(REPO, "plugins", "c", "cases.json"))
+    parser.add_argument("--cases", default=os.path.join(REPO, "plugins", "conformance", "cases.json"))
     parser.add_argument("--hookwarden", default=os.path.join(REPO, "target", "release", "hookwarden"))
     parser.add_argument("--rust-dir", default=os.path.join(REPO, "target", "plugins", "wasm32-wasip2", "release"))
     parser.add_argument("guests", nargs="+", metavar="PLUGIN=GUEST.wasm")

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates the C, JavaScript and Python helpers' tables of the characters
+# Rust's `{:?}` escapes (see rust_debug_escapes.rs) with the installed rustc,
+# the one that builds the Rust examples. Run it when that toolchain changes.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+plugins="$(cd "$here/.." && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+RUSTC_VERSION="$(rustc --version)" rustc -O --edition 2021 "$here/rust_debug_escapes.rs" -o "$tmp/gen"
+"$tmp/gen" c >"$plugins/c/rust-debug-escapes.h"
+"$tmp/gen" js >"$plugins/js/rust-debug-escapes.js"
+echo "regenerated plugins/c/rust-debug-escapes.h and plugins/js/rust-debug-escapes.js"
