@@ -4,33 +4,41 @@
 //! Each test builds one example with its `build.sh` (skipped loudly when the
 //! toolchain is missing, failed when `HOOKWARDEN_REQUIRE_GUESTS` or `CI` is
 //! set), uploads it and its Rust sibling through the admin API, and runs the
-//! shared cases of `guest_cases.json` against both through `/hooks/{id}`.
-//! Every component is compiled once per test run: by its upload.
+//! conformance cases of that plugin (`plugins/conformance/cases.json`)
+//! against both through `/hooks/{id}`: status, answer, outcome, failure
+//! reason and the plugin's log lines must be the same. Every component is
+//! compiled once per test run: by its upload.
 
 use hookwarden::hook_type::HookType;
-use hookwarden_tests::{TestServer, guest_plugin, hook_body, plugin_bytes};
+use hookwarden_tests::{SECRET, TestServer, guest_plugin, hook_body, plugin_bytes};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-/// The shared cases: `{ "<rust plugin>": [case, ...] }`.
-const CASES: &str = include_str!("guest_cases.json");
+/// The conformance cases, for every language.
+const CASES: &str = include_str!("../../plugins/conformance/cases.json");
 
 /// One request to run against a guest and its Rust sibling.
 #[derive(Debug)]
 struct Case {
     name: String,
     hook_type: HookType,
-    request: Value,
+    /// The request's text, sent as it is: serde_json would merge duplicate
+    /// members and rewrite numbers, which some cases are about.
+    request: String,
+    /// Its `eventId`, replaced by a fresh one in each call.
+    event_id: String,
     settings: Value,
+    /// The outcome both must have.
+    expect_outcome: String,
+    /// Whether the failure reasons must be the same too.
+    compare_reason: bool,
 }
 
-/// The cases for the Rust plugin `sibling`.
+/// The cases of the Rust plugin `sibling`.
 fn cases(sibling: &str) -> Vec<Case> {
-    let all: Value = serde_json::from_str(CASES).expect("guest_cases.json is JSON");
-    let list = all[sibling]
-        .as_array()
-        .unwrap_or_else(|| panic!("guest_cases.json has no cases for {sibling}"));
-    list.iter()
+    let all: Vec<Value> = serde_json::from_str(CASES).expect("cases.json is a JSON list");
+    all.iter()
+        .filter(|case| case["plugin"] == sibling)
         .map(|case| {
             let hook_type: HookType = case["type"].as_str().unwrap().parse().unwrap();
             let text = match case["request"].as_str() {
@@ -42,14 +50,64 @@ fn cases(sibling: &str) -> Vec<Case> {
                         .to_owned()
                 }
             };
+            let parsed: Value = serde_json::from_str(&text).expect("a JSON request");
+            let event_id = parsed["eventId"].as_str().expect("an eventId").to_owned();
+            assert_eq!(
+                text.matches(&format!("\"{event_id}\"")).count(),
+                1,
+                "{path:?}: the eventId must occur once",
+                path = case["request"]
+            );
             Case {
                 name: case["name"].as_str().unwrap().to_owned(),
                 hook_type,
-                request: serde_json::from_str(&text).expect("a JSON request"),
+                request: text,
+                event_id,
                 settings: case["settings"].clone(),
+                expect_outcome: case["expect_outcome"].as_str().unwrap_or("ok").to_owned(),
+                compare_reason: case["compare_reason"].as_bool().unwrap_or(true),
             }
         })
         .collect()
+}
+
+/// What a call did, as the test compares it: the answer and the journal's
+/// record of the call.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    status: u16,
+    outcome: Option<String>,
+    body: Value,
+    reason: Value,
+    logs: Value,
+    dropped_log_lines: Value,
+}
+
+/// Calls `hook` with the case's request under a fresh eventId, and reads
+/// the call's record.
+async fn run(server: &TestServer, hook: &str, case: &Case) -> Seen {
+    let event_id = hookwarden::ids::random("evt", 16);
+    let request = case.request.replacen(
+        &format!("\"{}\"", case.event_id),
+        &format!("\"{event_id}\""),
+        1,
+    );
+    let answer = server
+        .call_raw(hook, Some(SECRET), request.into_bytes())
+        .await;
+    let record = server.record_of(&event_id).await;
+    Seen {
+        status: answer.status,
+        outcome: answer.outcome,
+        body: answer.body,
+        reason: if case.compare_reason {
+            record["reason"].clone()
+        } else {
+            Value::Null
+        },
+        logs: record["logs"].clone(),
+        dropped_log_lines: record["droppedLogLines"].clone(),
+    }
 }
 
 /// Uploads `bytes` through the admin API; returns the plugin id and how
@@ -90,23 +148,23 @@ async fn answers_like_its_rust_sibling(lang: &str, example: &str, sibling: &str)
     for case in &cases {
         let guest_hook = create_hook(&server, &format!("{lang} {}", case.name), case, &guest).await;
         let rust_hook = create_hook(&server, &format!("rust {}", case.name), case, &rust).await;
-        let expected = server.call(&rust_hook, &case.request).await;
-        let got = server.call(&guest_hook, &case.request).await;
+        let expected = run(&server, &rust_hook, case).await;
+        let got = run(&server, &guest_hook, case).await;
         assert_eq!(
             expected.outcome.as_deref(),
-            Some("ok"),
-            "{}: the Rust plugin failed: {:?}",
-            case.name,
-            expected.body
+            Some(case.expect_outcome.as_str()),
+            "{}: the Rust plugin's outcome: {expected:?}",
+            case.name
         );
         assert_eq!(
-            (got.status, got.outcome.as_deref(), &got.body),
-            (expected.status, Some("ok"), &expected.body),
-            "{lang}/{example}, case `{}`: answers differ",
+            got, expected,
+            "{lang}/{example}, case `{}`: the guest (left) and Rust (right) differ",
             case.name
         );
         answers.push(got.body.to_string());
-        pairs.push((guest_hook, case));
+        if case.expect_outcome == "ok" {
+            pairs.push((guest_hook, case));
+        }
     }
     answers.sort();
     answers.dedup();
@@ -120,7 +178,7 @@ async fn answers_like_its_rust_sibling(lang: &str, example: &str, sibling: &str)
     let started = Instant::now();
     let server = TestServer::start_in(dir).await;
     let (hook, case) = &pairs[0];
-    let first = server.call(hook, &case.request).await;
+    let first = run(&server, hook, case).await;
     let restart_took = started.elapsed();
     let stats = server.registry.compile_stats();
     assert_eq!(
@@ -139,4 +197,48 @@ async fn answers_like_its_rust_sibling(lang: &str, example: &str, sibling: &str)
 #[tokio::test]
 async fn c_token_claims_answers_like_rust() {
     answers_like_its_rust_sibling("c", "token-claims", "token_claims").await;
+}
+
+#[tokio::test]
+async fn javascript_token_claims_answers_like_rust() {
+    answers_like_its_rust_sibling("js", "token-claims", "token_claims").await;
+}
+
+#[tokio::test]
+async fn javascript_registration_allowlist_answers_like_rust() {
+    answers_like_its_rust_sibling("js", "registration-allowlist", "registration_allowlist").await;
+}
+
+/// The generator of the helpers' tables, compiled here by the same rustc as
+/// the Rust examples.
+#[allow(dead_code)]
+#[path = "../../plugins/conformance/rust_debug_escapes.rs"]
+mod rust_debug_escapes;
+
+/// The C and JavaScript helpers quote log text like Rust's `{:?}`
+/// only if their generated tables match this toolchain's Unicode tables.
+#[test]
+fn debug_escape_tables_match_this_rust() {
+    let expected: Vec<u32> = rust_debug_escapes::ranges()
+        .into_iter()
+        .flat_map(|(lo, hi)| [lo, hi])
+        .collect();
+    assert!(expected.len() > 100, "the generator found {}", expected.len());
+    for file in [
+        "plugins/c/rust-debug-escapes.h",
+        "plugins/js/rust-debug-escapes.js",
+    ] {
+        let text = std::fs::read_to_string(hookwarden_tests::repo_root().join(file))
+            .unwrap_or_else(|e| panic!("reading {file}: {e}"));
+        let table = &text[text.find("RUST_DEBUG_ESCAPED").expect("the table")..];
+        let found: Vec<u32> = table
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter_map(|word| word.strip_prefix("0x"))
+            .map(|hex| u32::from_str_radix(hex, 16).expect("a hex number"))
+            .collect();
+        assert!(
+            found == expected,
+            "{file} is out of date for this Rust toolchain: run plugins/conformance/regenerate-escapes.sh"
+        );
+    }
 }
