@@ -22,8 +22,9 @@
 use hookwarden_guest::data::Profile;
 use hookwarden_guest::{Handler, Patch, Request, Response, Result, log, settings, template};
 
-/// The handler.
-struct TokenClaims;
+/// The handler (public so the load benchmark's native baseline,
+/// `tests/benches/native_baseline.rs`, can run it outside the sandbox).
+pub struct TokenClaims;
 
 impl Handler for TokenClaims {
     fn handle(request: Request) -> Result<Response> {

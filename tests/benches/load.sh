@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Load benchmark: Hookwarden against a native axum server running the same
+# handler, on loopback, with tests/benches/loadgen.rs. See BENCHMARKS.md.
+#
+#   tests/benches/load.sh
+#
+# It builds the release binaries, starts `hookwarden serve` (temporary data
+# directory) and registers the token_claims example plugin as a token hook
+# through the admin API, starts the native baseline (the same handler linked
+# natively; also a second one that runs Hookwarden's envelope parser and
+# answer checker), checks that all answer byte for byte the same, then loads
+# each in turn: closed loop (capacity), then open loop at a fixed rate
+# (latency). It prints one Markdown table; the raw results (one JSON line per
+# run) stay in $OUT/results.jsonl.
+#
+# Knobs (environment):
+#   DURATION=10       measured seconds per run (after WARMUP=2 s)
+#   CONNECTIONS=50    closed-loop connections
+#   RATE=1000         open-loop requests/s (RATE_CONNECTIONS=16 connections)
+#   ROUNDS=1          repeat the whole set of runs
+#   CLIENT_THREADS=1  load generator threads
+#   SERVERS="native native+checks hookwarden"   which servers, in this order
+#   WASMTIME_COMPONENT=FILE  also load `wasmtime serve FILE` (a wasi:http
+#                     component answering the token request) if `wasmtime` is
+#                     on PATH; see BENCHMARKS.md
+#   BASE_PORT=18080   ports BASE_PORT..BASE_PORT+3 on 127.0.0.1
+#   OUT=DIR           where results and server logs go (default: a temp dir)
+#   PROFILE=1         also record `perf record` of Hookwarden during one
+#                     extra closed-loop run ($OUT/perf.data, $OUT/perf.txt)
+#   RUST_LOG          passed to Hookwarden (default: its default, `info`)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONNECTIONS=${CONNECTIONS:-50}
+RATE=${RATE:-1000}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-16}
+ROUNDS=${ROUNDS:-1}
+CLIENT_THREADS=${CLIENT_THREADS:-1}
+SERVERS=${SERVERS:-native native+checks hookwarden}
+BASE_PORT=${BASE_PORT:-18080}
+OUT=${OUT:-$(mktemp -d -t hookwarden-load.XXXXXX)}
+mkdir -p "$OUT"
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+
+need() { command -v "$1" >/dev/null || { echo "load.sh: needs \`$1\` ($2)" >&2; exit 1; }; }
+need cargo "https://rustup.rs"
+need curl "apt-get install -y curl"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then
+    echo "load.sh: needs the wasm32-wasip2 target: rustup target add wasm32-wasip2" >&2
+    exit 1
+fi
+
+echo "== building (release)" >&2
+cargo build --release --locked -p hookwarden --bin hookwarden >&2
+cargo build --release --locked -p hookwarden-tests --example native-baseline --example loadgen >&2
+HOOKWARDEN=$TARGET/release/hookwarden
+NATIVE=$TARGET/release/examples/native-baseline
+LOADGEN=$TARGET/release/examples/loadgen
+PLUGIN=$TARGET/plugins/wasm32-wasip2/release/token_claims.wasm
+[ -f "$PLUGIN" ] || { echo "load.sh: $PLUGIN was not built (see the cargo warnings above)" >&2; exit 1; }
+
+# The hook's settings, the same for every server (the criterion plugin
+# bench uses these too).
+SETTINGS=(
+    "access.display_name={firstName} {lastName}"
+    "access.lifetime=3600"
+    "identity.locale_tag={locale}"
+)
+export HOOK_SECRET="Basic $(head -c 18 /dev/urandom | base64)"
+export HOOKWARDEN_ADMIN_TOKEN=${HOOKWARDEN_ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+BODY=$ROOT/host/src/samples/token.json
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_port() { # URL: waits until something answers HTTP there
+    for _ in $(seq 1 300); do
+        curl -s -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    echo "load.sh: nothing answers at $1" >&2
+    exit 1
+}
+
+declare -A URL PID
+ADMIN="Authorization: SSWS $HOOKWARDEN_ADMIN_TOKEN"
+
+start_hookwarden() {
+    local port=$BASE_PORT api="http://127.0.0.1:$BASE_PORT/api/v1"
+    "$HOOKWARDEN" serve --listen "127.0.0.1:$port" --data-dir "$OUT/hookwarden-data" \
+        >"$OUT/hookwarden.log" 2>&1 &
+    PIDS+=($!)
+    PID[hookwarden]=$!
+    wait_port "http://127.0.0.1:$port/"
+    local plugin_id settings="" hook_id
+    plugin_id=$(curl -sf -H "$ADMIN" -H 'Content-Type: application/wasm' \
+        --data-binary @"$PLUGIN" "$api/plugins" | grep -o '"id":"sha256:[0-9a-f]*"' | cut -d'"' -f4)
+    for kv in "${SETTINGS[@]}"; do
+        settings+="${settings:+,}\"${kv%%=*}\":\"${kv#*=}\""
+    done
+    hook_id=$(curl -sf -H "$ADMIN" -H 'Content-Type: application/json' "$api/inlineHooks" -d "{
+      \"name\": \"load benchmark\", \"type\": \"com.okta.oauth2.tokens.transform\",
+      \"channel\": {\"type\": \"WASM\", \"version\": \"1.0.0\", \"config\": {
+        \"pluginId\": \"$plugin_id\", \"settings\": {$settings},
+        \"authScheme\": {\"type\": \"HEADER\", \"key\": \"Authorization\", \"value\": \"$HOOK_SECRET\"}}}}" |
+        grep -o '"id":"[A-Za-z0-9]*"' | head -1 | cut -d'"' -f4)
+    [ -n "$hook_id" ] || { echo "load.sh: could not create the hook" >&2; exit 1; }
+    URL[hookwarden]="http://127.0.0.1:$port/hooks/$hook_id"
+}
+
+start_native() { # LABEL PORT [--checks]
+    local label=$1 port=$2
+    shift 2
+    local args=()
+    for kv in "${SETTINGS[@]}"; do args+=(--setting "$kv"); done
+    "$NATIVE" "127.0.0.1:$port" "${args[@]}" "$@" >"$OUT/$label.log" 2>&1 &
+    PIDS+=($!)
+    PID[$label]=$!
+    URL[$label]="http://127.0.0.1:$port/hooks/native"
+    wait_port "${URL[$label]}"
+}
+
+start_wasmtime() {
+    local port=$((BASE_PORT + 3))
+    wasmtime serve --addr "127.0.0.1:$port" "$WASMTIME_COMPONENT" >"$OUT/wasmtime.log" 2>&1 &
+    PIDS+=($!)
+    PID[wasmtime-serve]=$!
+    URL[wasmtime-serve]="http://127.0.0.1:$port/"
+    wait_port "${URL[wasmtime-serve]}"
+}
+
+for server in $SERVERS; do
+    case $server in
+        hookwarden) start_hookwarden ;;
+        native) start_native native $((BASE_PORT + 1)) ;;
+        native+checks) start_native native+checks $((BASE_PORT + 2)) --checks ;;
+        *) echo "load.sh: unknown server $server" >&2; exit 1 ;;
+    esac
+done
+if [ -n "${WASMTIME_COMPONENT:-}" ]; then
+    if command -v wasmtime >/dev/null; then
+        start_wasmtime
+        SERVERS="$SERVERS wasmtime-serve"
+    else
+        echo "load.sh: WASMTIME_COMPONENT is set but \`wasmtime\` is not on PATH; skipping it" >&2
+    fi
+fi
+
+# Same request, same answer: every server must send the same bytes.
+echo "== checking that every server answers the same bytes" >&2
+"$LOADGEN" compact "$BODY" >"$OUT/request.json"
+reference=""
+for server in $SERVERS; do
+    status=$(curl -s -o "$OUT/answer-$server.json" -w '%{http_code}' -H "Authorization: $HOOK_SECRET" \
+        -H 'Content-Type: application/json' --data-binary @"$OUT/request.json" "${URL[$server]}")
+    [ "$status" = 200 ] || { echo "load.sh: $server answered $status" >&2; exit 1; }
+    if [ -z "$reference" ]; then
+        reference=$server
+    elif ! cmp -s "$OUT/answer-$reference.json" "$OUT/answer-$server.json"; then
+        echo "load.sh: $server answers differently from $reference:" >&2
+        diff <(cat "$OUT/answer-$reference.json"; echo) <(cat "$OUT/answer-$server.json"; echo) >&2 || true
+        exit 1
+    fi
+done
+echo "   $(wc -c <"$OUT/answer-$reference.json") bytes each: $(cat "$OUT/answer-$reference.json")" >&2
+
+load() { # SERVER ROUND [loadgen options]
+    local server=$1 round=$2
+    shift 2
+    "$LOADGEN" run --url "${URL[$server]}" --body "$BODY" --header "Authorization: $HOOK_SECRET" \
+        --label "$server" --round "$round" --server-pid "${PID[$server]}" --duration "$DURATION" \
+        --warmup "$WARMUP" --threads "$CLIENT_THREADS" "$@"
+}
+
+RESULTS=$OUT/results.jsonl
+: >"$RESULTS"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs" >&2
+for round in $(seq 1 "$ROUNDS"); do
+    for server in $SERVERS; do
+        echo "-- round $round: $server, closed loop, $CONNECTIONS connections, ${DURATION}s" >&2
+        load "$server" "$round" --connections "$CONNECTIONS" | tee -a "$RESULTS" >&2
+    done
+    for server in $SERVERS; do
+        echo "-- round $round: $server, open loop, $RATE req/s, ${DURATION}s" >&2
+        load "$server" "$round" --connections "$RATE_CONNECTIONS" --rate "$RATE" | tee -a "$RESULTS" >&2
+    done
+done
+echo "== load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs" >&2
+
+if [ "${PROFILE:-0}" = 1 ] && [[ " $SERVERS " == *" hookwarden "* ]]; then
+    command -v perf >/dev/null || { echo "load.sh: PROFILE=1 needs perf (apt-get install -y linux-perf)" >&2; exit 1; }
+    echo "-- profile: perf record (DWARF call graphs) of hookwarden under a closed-loop run" >&2
+    perf record -F 499 --call-graph dwarf,16384 -o "$OUT/perf.data" -p "${PID[hookwarden]}" \
+        -- sleep "$DURATION" 2>"$OUT/perf-record.log" &
+    perf_pid=$!
+    load hookwarden 0 --connections "$CONNECTIONS" --warmup 0 --label hookwarden-profiled >/dev/null
+    wait "$perf_pid"
+    report() { perf report -i "$OUT/perf.data" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' | cut -c1-200; }
+    {
+        echo "== samples by binary (self)"; report --no-children --sort dso
+        echo "== symbols by self time"; report --no-children --sort dso,symbol | sed -n '1,60p'
+        echo "== symbols by inclusive time (children)"; report --children --sort symbol | sed -n '1,200p'
+    } >"$OUT/perf.txt"
+    echo "   $OUT/perf.txt" >&2
+fi
+
+echo
+echo "Ratios are to \`native\` in the same mode, within this run. Results: $RESULTS"
+echo
+"$LOADGEN" table "$RESULTS" native
