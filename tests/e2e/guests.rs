@@ -223,7 +223,11 @@ fn debug_escape_tables_match_this_rust() {
         .into_iter()
         .flat_map(|(lo, hi)| [lo, hi])
         .collect();
-    assert!(expected.len() > 100, "the generator found {}", expected.len());
+    assert!(
+        expected.len() > 100,
+        "the generator found {}",
+        expected.len()
+    );
     for file in [
         "plugins/c/rust-debug-escapes.h",
         "plugins/js/rust-debug-escapes.js",
