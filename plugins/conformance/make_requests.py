@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the generated requests in plugins/conformance/requests/ (the
-registration ones, from the host's samples in host/src/samples/, and the
-token ones full of numbers); the other token requests there are
-hand-written. Rerun after changing this file:
+registration and import ones, from the host's samples in
+host/src/samples/, and the token ones full of numbers); the other token
+requests there are hand-written. Rerun after changing this file:
 python3 plugins/conformance/make_requests.py"""
 import copy
 import json
@@ -149,3 +149,113 @@ token["data"]["context"]["user"]["profile"] = {"PLACEHOLDER": 0}
 members = ('"firstName": "Isaac", "x": {"b": 1, "10": [1, {"z": 0, "3": 3}], "a": 2}, "2": "two", '
            '"\\u0031": "one", "__proto__": {"polluted": true}, "y": {"k": "v", "\\u0030": 0}')
 write("token-integer-keys.json", None, raw=json.dumps(token, indent=2).replace('"PLACEHOLDER": 0', members) + "\n")
+
+
+# User import (import_link): variations of the import sample.
+IMPORT = load("import.json")
+
+
+def write_import(name, body=None, raw=None):
+    write(f"import-{name}.json", body, raw=raw)
+
+
+def variant(edit):
+    body = copy.deepcopy(IMPORT)
+    edit(body["data"])
+    return body
+
+
+def app_email(value):
+    def edit(data):
+        if value is ...:
+            del data["appUser"]["profile"]["email"]
+        else:
+            data["appUser"]["profile"]["email"] = value
+    return variant(edit)
+
+
+def both(app, user):
+    def edit(data):
+        data["appUser"]["profile"]["email"] = app
+        data["user"]["profile"]["email"] = user
+    return variant(edit)
+
+
+def setter(*path, value=...):
+    def edit(data):
+        node = data
+        for step in path[:-1]:
+            node = node[step]
+        if value is ...:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = value
+    return edit
+
+
+# The app user's email: matching, different, missing, empty, not a string.
+write_import("app-email-spaces-case", app_email(" \t ISAAC.brock@EXAMPLE.com\u3000\u0085"))
+write_import("app-email-differs", app_email("someone.else@example.com"))
+write_import("app-email-absent", app_email(...))
+write_import("app-email-null", app_email(None))
+write_import("app-email-empty", app_email(""))
+write_import("app-email-blank", app_email(" \u2003\t"))
+write_import("app-email-number", app_email(42))
+write_import("app-email-unit-separator", app_email("isaac.brock@example.com\u001f"))
+write_import("app-email-bom", app_email("\ufeffisaac.brock@example.com"))
+# Unicode case mapping (Rust's to_lowercase): non-ASCII letters, the final
+# sigma, and U+0130 (which lower-cases to two characters).
+write_import("unicode-match", both("\u00c9LODIE@EXAMPLE.COM", "\u00e9lodie@example.com"))
+write_import("final-sigma-match", both("\u039f\u0394\u039f\u03a3@EXAMPLE.COM", "\u03bf\u03b4\u03bf\u03c2@example.com"))
+write_import("final-sigma-differs", both("\u039f\u0394\u039f\u03a3@EXAMPLE.COM", "\u03bf\u03b4\u03bf\u03c3@example.com"))
+write_import("dotted-i", both("\u0130SAAC@EXAMPLE.COM", "i\u0307saac@example.com"))
+write_import("kelvin-sign", both("\u212aate@example.com", "kate@example.com"))
+# The Okta user: without id, id null, without the attribute, a number there,
+# no `user` at all.
+write_import("user-id-absent", variant(setter("user", "id")))
+write_import("user-id-null", variant(setter("user", "id", value=None)))
+write_import("user-email-absent", variant(setter("user", "profile", "email")))
+write_import("user-email-number", variant(setter("user", "profile", "email", value=7)))
+write_import("user-absent", variant(setter("user")))
+write_import("user-profile-null", variant(setter("user", "profile", value=None)))
+write_import("app-profile-null", variant(setter("appUser", "profile", value=None)))
+write_import("context-nulls", variant(lambda d: d["context"].update(conflicts=None, matches=None, policy=None, application=None, job=None)))
+write_import("action-as-array", variant(setter("action", value=["LINK_USER"])))
+write_import("extra-members", variant(lambda d: (d.update(extra={"a": [1, 2.5, None]}), d["context"].update(more="x"))))
+# Data the Rust SDK's model refuses: the failure message (with its position)
+# must be the same.
+write_import("bad-user-id-number", variant(setter("user", "id", value=5)))
+write_import("bad-user-id-negative", variant(setter("user", "id", value=-12)))
+write_import("bad-user-id-float", variant(setter("user", "id", value=1.5)))
+write_import("bad-user-id-big-float", variant(setter("user", "id", value=1e16)))
+write_import("bad-user-id-true", variant(setter("user", "id", value=True)))
+write_import("bad-app-user-null", variant(setter("appUser", value=None)))
+write_import("bad-app-user-string", variant(setter("appUser", value="ibrock")))
+write_import("bad-user-profile-array", variant(setter("user", "profile", value=["a"])))
+write_import("bad-context-null", variant(setter("context", value=None)))
+write_import("bad-policy-string", variant(setter("context", "policy", value="E\u0301MAIL\t\"\\\u200b\u00e9")))
+write_import("bad-conflicts-number", variant(setter("context", "conflicts", value=[1])))
+write_import("bad-action-string", variant(setter("action", value="LINK_USER")))
+write_import("bad-action-long-array", variant(setter("action", value=["LINK_USER", "x"])))
+write_import("bad-application-name", variant(setter("context", "application", "name", value={"x": 1})))
+# `-0` is a float for serde_json; written by hand (json.dumps writes 0).
+raw = json.dumps(variant(setter("user", "id", value="__ID__")), indent=2, ensure_ascii=False)
+write_import("bad-user-id-minus-zero", raw=raw.replace('"__ID__"', "-0") + "\n")
+# A duplicate member in Okta's JSON: the last one wins (in the first one's
+# place), as for the Rust plugin.
+raw = json.dumps(IMPORT, indent=2, ensure_ascii=False)
+raw = raw.replace('"profile": {\n        "userName"', '"profile": {\n        "email": "nobody@example.com",\n        "userName"', 1)
+write_import("duplicate-member", raw=raw + "\n")
+
+# Two registration requests the shared registration cases lack: failure
+# messages that quote a string (Rust's `{:?}`) and a float.
+with open(os.path.join(REPO, "host", "src", "samples", "registration.json")) as f:
+    REGISTRATION = json.load(f)
+body = copy.deepcopy(REGISTRATION)
+body["data"]["userProfile"] = "isaac\u00e9\u0301\t\"x\"\\@example.com\u00ad"
+with open(os.path.join(HERE, "requests", "registration-bad-profile-string.json"), "w") as f:
+    f.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+body = copy.deepcopy(REGISTRATION)
+body["data"]["context"]["request"]["url"] = 0.000012345678901234567
+with open(os.path.join(HERE, "requests", "registration-bad-url-float.json"), "w") as f:
+    f.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

@@ -10,4 +10,5 @@ trap 'rm -rf "$tmp"' EXIT
 RUSTC_VERSION="$(rustc --version)" rustc -O --edition 2021 "$here/rust_debug_escapes.rs" -o "$tmp/gen"
 "$tmp/gen" c >"$plugins/c/rust-debug-escapes.h"
 "$tmp/gen" js >"$plugins/js/rust-debug-escapes.js"
-echo "regenerated plugins/c/rust-debug-escapes.h and plugins/js/rust-debug-escapes.js"
+"$tmp/gen" py >"$plugins/python/rust_debug_escapes.py"
+echo "regenerated plugins/c/rust-debug-escapes.h, plugins/js/rust-debug-escapes.js, plugins/python/rust_debug_escapes.py"

@@ -1,9 +1,9 @@
-// Generates the tables with which the C and JavaScript helpers quote
+// Generates the tables with which the C, JavaScript and Python helpers quote
 // text in log lines exactly as the Rust examples' `{:?}` does: the code
 // points above U+007F that Rust's Debug formatting of a string escapes as
 // \u{..} (characters that are not printable, or that extend a grapheme), as
 // sorted inclusive ranges. The Unicode tables behind them belong to the Rust
-// toolchain, so regenerate both files with the toolchain that builds
+// toolchain, so regenerate the three files with the toolchain that builds
 // the Rust examples:
 //
 //   plugins/conformance/regenerate-escapes.sh
@@ -71,8 +71,21 @@ fn main() {
             }
             println!("];");
         }
+        "py" => {
+            for line in &about {
+                println!("# {line}");
+            }
+            println!("\"\"\"Rust's Debug escapes, for hookwarden.debug_string (generated).\"\"\"");
+            println!();
+            println!("# Flattened as (lo0, hi0, lo1, hi1, ...).");
+            println!("RUST_DEBUG_ESCAPED = (");
+            for row in rows(6, &|(lo, hi)| format!("{lo:#x}, {hi:#x}")) {
+                println!("    {row},");
+            }
+            println!(")");
+        }
         _ => {
-            eprintln!("usage: rust_debug_escapes c|js");
+            eprintln!("usage: rust_debug_escapes c|js|py");
             std::process::exit(2);
         }
     }

@@ -215,7 +215,7 @@ async fn javascript_registration_allowlist_answers_like_rust() {
 #[path = "../../plugins/conformance/rust_debug_escapes.rs"]
 mod rust_debug_escapes;
 
-/// The C and JavaScript helpers quote log text like Rust's `{:?}`
+/// The C, JavaScript and Python helpers quote log text like Rust's `{:?}`
 /// only if their generated tables match this toolchain's Unicode tables.
 #[test]
 fn debug_escape_tables_match_this_rust() {
@@ -231,6 +231,7 @@ fn debug_escape_tables_match_this_rust() {
     for file in [
         "plugins/c/rust-debug-escapes.h",
         "plugins/js/rust-debug-escapes.js",
+        "plugins/python/rust_debug_escapes.py",
     ] {
         let text = std::fs::read_to_string(hookwarden_tests::repo_root().join(file))
             .unwrap_or_else(|e| panic!("reading {file}: {e}"));
@@ -245,4 +246,15 @@ fn debug_escape_tables_match_this_rust() {
             "{file} is out of date for this Rust toolchain: run plugins/conformance/regenerate-escapes.sh"
         );
     }
+}
+
+#[tokio::test]
+async fn python_registration_allowlist_answers_like_rust() {
+    answers_like_its_rust_sibling("python", "registration-allowlist", "registration_allowlist")
+        .await;
+}
+
+#[tokio::test]
+async fn python_import_link_answers_like_rust() {
+    answers_like_its_rust_sibling("python", "import-link", "import_link").await;
 }
