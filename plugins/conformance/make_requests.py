@@ -106,6 +106,13 @@ write("registration-bad-profile-array.json", body)
 body = self_service()
 body["data"]["action"] = 1
 write("registration-bad-action-number.json", body)
+# Floats in error messages are written as serde_json writes them (`1e+16`).
+body = self_service()
+body["data"]["action"] = 1e16
+write("registration-bad-action-big-float.json", body)
+body = self_service()
+body["data"]["action"] = 1.5e-7
+write("registration-bad-action-small-float.json", body)
 
 # Token requests with many numbers in the profile: every JSON number form
 # serde_json reads (long integers, long fractions, exponents, limits) and

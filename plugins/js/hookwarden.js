@@ -420,18 +420,6 @@ export function formatF64(x) {
   return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
 }
 
-/** An f64 as Rust's `Display` writes it (never an exponent), plus `.0` when whole, as serde's error messages do. */
-function formatF64Display(x) {
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  if (x === 0) return `${sign}0.0`;
-  const { digits, exponent } = shortestDigits(x);
-  let text;
-  if (exponent < 0) text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
-  else if (digits.length <= exponent + 1) text = `${digits}${'0'.repeat(exponent + 1 - digits.length)}.0`;
-  else text = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
-  return sign + text;
-}
-
 /**
  * The compact JSON text of `value`, exactly as serde_json writes it:
  * strings with only `"`, `\` and control characters escaped (short forms
@@ -831,7 +819,7 @@ class Parser {
       default: {
         if (c === '-' || (c >= '0' && c <= '9')) {
           const n = this.parseNumber();
-          return n.kind === 'f64' ? `floating point \`${formatF64Display(/** @type {number} */ (n.value))}\`` : `integer \`${n.value}\``;
+          return n.kind === 'f64' ? `floating point \`${formatF64(/** @type {number} */ (n.value))}\`` : `integer \`${n.value}\``;
         }
         throw this.peekError('expected value');
       }
@@ -868,7 +856,7 @@ class Parser {
           const n = this.parseNumber();
           if (n.kind === 'u64') return n;
           if (n.kind === 'i64') return this.throwNow(`invalid value: integer \`${n.value}\`, expected u64`);
-          return this.throwNow(`invalid type: floating point \`${formatF64Display(/** @type {number} */ (n.value))}\`, expected u64`);
+          return this.throwNow(`invalid type: floating point \`${formatF64(/** @type {number} */ (n.value))}\`, expected u64`);
         }
         throw this.invalidType(schema);
       }
