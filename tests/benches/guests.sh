@@ -18,35 +18,13 @@
 # Knobs (environment): CALLS=20, PORT=18095, OUT=DIR
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
+. tests/benches/lib.sh guests.sh
 CALLS=${CALLS:-20}
 PORT=${PORT:-18095}
 OUT=${OUT:-$(mktemp -d -t hookwarden-guests.XXXXXX)}
 mkdir -p "$OUT"
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-command -v curl >/dev/null || { echo "guests.sh: needs curl" >&2; exit 1; }
-
-echo "== building (release)" >&2
-cargo build --release --locked -p hookwarden --bin hookwarden >&2
-HOOKWARDEN=$TARGET/release/hookwarden
-export HOOK_SECRET="Basic $(head -c 18 /dev/urandom | base64)"
-export HOOKWARDEN_ADMIN_TOKEN=${HOOKWARDEN_ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
-ADMIN="Authorization: SSWS $HOOKWARDEN_ADMIN_TOKEN"
 BASE="http://127.0.0.1:$PORT"
-
-SERVER=""
-cleanup() { [ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true; }
-trap cleanup EXIT
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-start() { # DATA LOG
-    "$HOOKWARDEN" serve --listen "127.0.0.1:$PORT" --data-dir "$1" >"$2" 2>&1 &
-    SERVER=$!
-}
-stop() {
-    kill "$SERVER"
-    wait "$SERVER" 2>/dev/null || true
-    SERVER=""
-}
+trap stop_server EXIT
 call() { # HOOK BODY: prints status and seconds; a fresh eventId each time,
     # so no call is answered from the replay cache
     sed "s/\"eventId\": *\"[^\"]*\"/\"eventId\": \"bench-$RANDOM$RANDOM$RANDOM\"/" "$2" |
@@ -65,7 +43,7 @@ declare -A SETTINGS=([token_claims]='{"access.display_name": "{firstName} {lastN
 
 components=()
 for name in token_claims registration_allowlist import_link; do
-    components+=("rust:$TARGET/plugins/wasm32-wasip2/release/$name.wasm")
+    components+=("rust:$(example_plugin "$name")")
 done
 for file in "$TARGET"/plugins/guests/*/*.wasm; do
     [ -f "$file" ] && components+=("$(basename "$(dirname "$file")"):$file")
@@ -79,25 +57,17 @@ for entry in "${components[@]}"; do
     name=$(basename "$file" .wasm)
     type=${TYPE[$name]:-}
     [ -n "$type" ] || continue
-    [ -f "$file" ] || { echo "guests.sh: $file is not built; skipped" >&2; continue; }
     data=$OUT/data-$lang-$name
     body=$OUT/$type.json
     "$HOOKWARDEN" sample "$type" >"$body"
-    start "$data" "$OUT/$lang-$name.log"
-    for _ in $(seq 1 300); do curl -s -o /dev/null "$BASE/" && break; sleep 0.05; done
+    start_server "$PORT" "$data" "$OUT/$lang-$name.log"
+    wait_http "$BASE/"
     t0=$(now_ms)
-    answer=$(curl -s -H "$ADMIN" -H 'Content-Type: application/wasm' --data-binary @"$file" "$BASE/api/v1/plugins")
+    plugin_id=$(upload_plugin "$BASE" "$file")
     upload=$(($(now_ms) - t0))
-    plugin_id=$(grep -o '"id":"sha256:[0-9a-f]*"' <<<"$answer" | cut -d'"' -f4) || true
-    [ -n "$plugin_id" ] || { echo "guests.sh: $lang/$name refused: $answer" >&2; exit 1; }
-    hook=$(curl -sf -H "$ADMIN" -H 'Content-Type: application/json' "$BASE/api/v1/inlineHooks" -d "{
-      \"name\": \"$lang $name\", \"type\": \"${OKTA[$type]}\",
-      \"channel\": {\"type\": \"WASM\", \"version\": \"1.0.0\", \"config\": {
-        \"pluginId\": \"$plugin_id\", \"settings\": ${SETTINGS[$name]},
-        \"authScheme\": {\"type\": \"HEADER\", \"key\": \"Authorization\", \"value\": \"$HOOK_SECRET\"}}}}" |
-        grep -o '"id":"[A-Za-z0-9]*"' | head -1 | cut -d'"' -f4)
+    hook=$(create_hook "$BASE" "$lang $name" "${OKTA[$type]}" "$plugin_id" "${SETTINGS[$name]}")
     read -r status first < <(call "$hook" "$body")
-    [ "$status" = 200 ] || [ "$status" = 204 ] || { echo "guests.sh: $lang/$name answered $status" >&2; exit 1; }
+    [ "$status" = 200 ] || [ "$status" = 204 ] || die "$lang/$name answered $status"
     times=()
     for _ in $(seq 1 "$CALLS"); do
         read -r _ t < <(call "$hook" "$body")
@@ -105,18 +75,18 @@ for entry in "${components[@]}"; do
     done
     median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     rss=$(rss_mib)
-    stop
+    stop_server
     t0=$(now_ms)
-    start "$data" "$OUT/$lang-$name-restart.log"
+    start_server "$PORT" "$data" "$OUT/$lang-$name-restart.log"
     while :; do
         read -r status _ < <(call "$hook" "$body")
         [ "$status" = 200 ] || [ "$status" = 204 ] && break
-        kill -0 "$SERVER" 2>/dev/null || { echo "guests.sh: the server died; see $OUT" >&2; exit 1; }
+        kill -0 "$SERVER" 2>/dev/null || die "the server died; see $OUT"
         sleep 0.005
     done
     restart=$(($(now_ms) - t0))
     rss_restarted=$(rss_mib)
-    stop
+    stop_server
     printf '| %s | %s | %s KB | %s ms | %.1f ms | %.1f ms | %s MiB | %s ms | %s MiB |\n' "$lang" "$name" \
         "$(($(stat -c %s "$file") / 1000))" "$upload" "$(awk "BEGIN {print $first * 1000}")" \
         "$(awk "BEGIN {print $median * 1000}")" "$rss" "$restart" "$rss_restarted"

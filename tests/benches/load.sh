@@ -30,7 +30,7 @@
 #   RUST_LOG          passed to Hookwarden (default: its default, `info`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
+. tests/benches/lib.sh load.sh
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
@@ -43,24 +43,11 @@ SERVERS=${SERVERS:-native native+checks hookwarden}
 BASE_PORT=${BASE_PORT:-18080}
 OUT=${OUT:-$(mktemp -d -t hookwarden-load.XXXXXX)}
 mkdir -p "$OUT"
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
-need() { command -v "$1" >/dev/null || { echo "load.sh: needs \`$1\` ($2)" >&2; exit 1; }; }
-need cargo "https://rustup.rs"
-need curl "apt-get install -y curl"
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then
-    echo "load.sh: needs the wasm32-wasip2 target: rustup target add wasm32-wasip2" >&2
-    exit 1
-fi
-
-echo "== building (release)" >&2
-cargo build --release --locked -p hookwarden --bin hookwarden >&2
 cargo build --release --locked -p hookwarden-tests --example native-baseline --example loadgen >&2
-HOOKWARDEN=$TARGET/release/hookwarden
 NATIVE=$TARGET/release/examples/native-baseline
 LOADGEN=$TARGET/release/examples/loadgen
-PLUGIN=$TARGET/plugins/wasm32-wasip2/release/token_claims.wasm
-[ -f "$PLUGIN" ] || { echo "load.sh: $PLUGIN was not built (see the cargo warnings above)" >&2; exit 1; }
+PLUGIN=$(example_plugin token_claims)
 
 # The hook's settings, the same for every server (the criterion plugin
 # bench uses these too).
@@ -69,8 +56,6 @@ SETTINGS=(
     "access.lifetime=3600"
     "identity.locale_tag={locale}"
 )
-export HOOK_SECRET="Basic $(head -c 18 /dev/urandom | base64)"
-export HOOKWARDEN_ADMIN_TOKEN=${HOOKWARDEN_ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 BODY=$ROOT/host/src/samples/token.json
 
 PIDS=()
@@ -80,39 +65,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() { # URL: waits until something answers HTTP there
-    for _ in $(seq 1 300); do
-        curl -s -o /dev/null "$1" && return 0
-        sleep 0.1
-    done
-    echo "load.sh: nothing answers at $1" >&2
-    exit 1
-}
-
 declare -A URL PID
-ADMIN="Authorization: SSWS $HOOKWARDEN_ADMIN_TOKEN"
 
 start_hookwarden() {
-    local port=$BASE_PORT api="http://127.0.0.1:$BASE_PORT/api/v1"
+    local port=$BASE_PORT base="http://127.0.0.1:$BASE_PORT"
     "$HOOKWARDEN" serve --listen "127.0.0.1:$port" --data-dir "$OUT/hookwarden-data" \
         >"$OUT/hookwarden.log" 2>&1 &
     PIDS+=($!)
     PID[hookwarden]=$!
-    wait_port "http://127.0.0.1:$port/"
+    wait_http "$base/"
     local plugin_id settings="" hook_id
-    plugin_id=$(curl -sf -H "$ADMIN" -H 'Content-Type: application/wasm' \
-        --data-binary @"$PLUGIN" "$api/plugins" | grep -o '"id":"sha256:[0-9a-f]*"' | cut -d'"' -f4)
+    plugin_id=$(upload_plugin "$base" "$PLUGIN")
     for kv in "${SETTINGS[@]}"; do
         settings+="${settings:+,}\"${kv%%=*}\":\"${kv#*=}\""
     done
-    hook_id=$(curl -sf -H "$ADMIN" -H 'Content-Type: application/json' "$api/inlineHooks" -d "{
-      \"name\": \"load benchmark\", \"type\": \"com.okta.oauth2.tokens.transform\",
-      \"channel\": {\"type\": \"WASM\", \"version\": \"1.0.0\", \"config\": {
-        \"pluginId\": \"$plugin_id\", \"settings\": {$settings},
-        \"authScheme\": {\"type\": \"HEADER\", \"key\": \"Authorization\", \"value\": \"$HOOK_SECRET\"}}}}" |
-        grep -o '"id":"[A-Za-z0-9]*"' | head -1 | cut -d'"' -f4)
-    [ -n "$hook_id" ] || { echo "load.sh: could not create the hook" >&2; exit 1; }
-    URL[hookwarden]="http://127.0.0.1:$port/hooks/$hook_id"
+    hook_id=$(create_hook "$base" "load benchmark" com.okta.oauth2.tokens.transform "$plugin_id" "{$settings}")
+    URL[hookwarden]="$base/hooks/$hook_id"
 }
 
 start_native() { # LABEL PORT [--checks]
@@ -124,7 +92,7 @@ start_native() { # LABEL PORT [--checks]
     PIDS+=($!)
     PID[$label]=$!
     URL[$label]="http://127.0.0.1:$port/hooks/native"
-    wait_port "${URL[$label]}"
+    wait_http "${URL[$label]}"
 }
 
 start_wasmtime() {
@@ -133,7 +101,7 @@ start_wasmtime() {
     PIDS+=($!)
     PID[wasmtime-serve]=$!
     URL[wasmtime-serve]="http://127.0.0.1:$port/"
-    wait_port "${URL[wasmtime-serve]}"
+    wait_http "${URL[wasmtime-serve]}"
 }
 
 for server in $SERVERS; do
@@ -160,7 +128,7 @@ reference=""
 for server in $SERVERS; do
     status=$(curl -s -o "$OUT/answer-$server.json" -w '%{http_code}' -H "Authorization: $HOOK_SECRET" \
         -H 'Content-Type: application/json' --data-binary @"$OUT/request.json" "${URL[$server]}")
-    [ "$status" = 200 ] || { echo "load.sh: $server answered $status" >&2; exit 1; }
+    [ "$status" = 200 ] || die "$server answered $status"
     if [ -z "$reference" ]; then
         reference=$server
     elif ! cmp -s "$OUT/answer-$reference.json" "$OUT/answer-$server.json"; then
@@ -195,7 +163,7 @@ done
 echo "== load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs" >&2
 
 if [ "${PROFILE:-0}" = 1 ] && [[ " $SERVERS " == *" hookwarden "* ]]; then
-    command -v perf >/dev/null || { echo "load.sh: PROFILE=1 needs perf (apt-get install -y linux-perf)" >&2; exit 1; }
+    command -v perf >/dev/null || die "PROFILE=1 needs perf (apt-get install -y linux-perf)"
     echo "-- profile: perf record (DWARF call graphs) of hookwarden under a closed-loop run" >&2
     perf record -F 499 --call-graph dwarf,16384 -o "$OUT/perf.data" -p "${PID[hookwarden]}" \
         -- sleep "$DURATION" 2>"$OUT/perf-record.log" &
