@@ -23,6 +23,10 @@ use hookwarden::runtime::bindings::types::{Command, PatchOp, PatchOperation, Res
 use hookwarden::samples;
 use std::hint::black_box;
 
+/// The allocator of the `hookwarden` binary, so these figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The answer `token_claims` gives for the token sample.
 fn token_answer() -> Response {
     let op = |op, path: &str, value: &str| PatchOperation {

@@ -26,6 +26,10 @@ use hookwarden::samples;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The allocator of the `hookwarden` binary, so these figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One plugin to measure.
 struct Subject {
     lang: &'static str,

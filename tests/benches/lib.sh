@@ -4,7 +4,8 @@
 #
 #   . tests/benches/lib.sh NAME     (NAME prefixes error messages)
 #
-# Sets ROOT, TARGET, HOOKWARDEN (the release binary, built here), HOOK_SECRET
+# Sets ROOT, TARGET, HOOKWARDEN (the release binary, built here, or the
+# binary HOOKWARDEN_BIN names, to compare two builds), HOOK_SECRET
 # and HOOKWARDEN_ADMIN_TOKEN (exported, random unless already set) and ADMIN
 # (the admin Authorization header).
 
@@ -18,9 +19,13 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 need cargo "https://rustup.rs"
 need curl "apt-get install -y curl"
-echo "== building (release)" >&2
-cargo build --release --locked -p hookwarden --bin hookwarden >&2
-HOOKWARDEN=$TARGET/release/hookwarden
+if [ -n "${HOOKWARDEN_BIN:-}" ]; then
+    HOOKWARDEN=$HOOKWARDEN_BIN
+else
+    echo "== building (release)" >&2
+    cargo build --release --locked -p hookwarden --bin hookwarden >&2
+    HOOKWARDEN=$TARGET/release/hookwarden
+fi
 
 export HOOK_SECRET=${HOOK_SECRET:-"Basic $(head -c 18 /dev/urandom | base64)"}
 export HOOKWARDEN_ADMIN_TOKEN=${HOOKWARDEN_ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}

@@ -47,6 +47,11 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
+/// The allocator Hookwarden's binary uses, so the comparison is of the
+/// sandbox, not of allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The plugin's source as it is; on a native target its `export_handler!`
 /// only defines symbols nothing calls.
 #[path = "../../plugins/token-claims/src/lib.rs"]
