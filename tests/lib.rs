@@ -619,12 +619,24 @@ impl ServerProcess {
         rust_log: &str,
         log: impl Into<Stdio>,
     ) -> ServerProcess {
+        ServerProcess::start_env(data_dir, args, &[("RUST_LOG", rust_log)], log)
+    }
+
+    /// [`ServerProcess::start`] with extra environment variables and the
+    /// log (standard error) going to `log`.
+    pub fn start_env(
+        data_dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
         let mut child = Command::new(program())
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(args)
             .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("RUST_LOG", rust_log)
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

@@ -29,3 +29,4 @@ pub mod runtime;
 pub mod samples;
 pub mod server;
 pub mod store;
+pub mod telemetry;

@@ -125,7 +125,7 @@ async fn register(
 /// The example plugins were not built, the port is in use, or the data
 /// directory cannot be used.
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    init_tracing(LogFormat::Text);
+    init_tracing(LogFormat::Text, None);
     // A fresh temporary directory unless told otherwise; removed at exit.
     let (data_dir, _temporary) = match args.data_dir {
         Some(dir) => (dir, None),
@@ -147,6 +147,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         tls: None,
         log_format: LogFormat::Text,
         runtime: Default::default(),
+        otlp_endpoint: None,
     };
     let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
     let url = bound.local_url.clone();

@@ -4,18 +4,20 @@
 //! variable, the config file (`--config`, TOML, keys named like the flags:
 //! `listen`, `data-dir`, `public-url`, `admin-token-file`, `log-format`,
 //! `tls-cert`, `tls-key`, `max-instances`, `max-calls-per-hook`,
-//! `max-queue-wait-ms`), or its default.
+//! `max-queue-wait-ms`, `otlp-endpoint`), or its default.
 
 use crate::admin_token::AdminToken;
 use crate::registry::{Registry, RegistryConfig};
 use crate::runtime::{ANSWER_DEADLINE, RuntimeConfig};
 use crate::server::{self, AppState, ServerConfig, Tls};
+use crate::telemetry::Telemetry;
 use clap::ValueEnum;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::prelude::*;
 
 /// Default listen address: loopback port 8080.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -78,6 +80,11 @@ pub struct ServeArgs {
     /// at once with the safe answer), in milliseconds: 0 to 2900 [default: 500].
     #[arg(long, env = "HOOKWARDEN_MAX_QUEUE_WAIT_MS", value_parser = clap::value_parser!(u64).range(0..=2900))]
     pub max_queue_wait_ms: Option<u64>,
+    /// Export spans (one per hook call) to this OpenTelemetry collector's
+    /// OTLP/HTTP receiver: its base URL, e.g. http://127.0.0.1:4318
+    /// (/v1/traces is appended) [default: no export].
+    #[arg(long, env = "HOOKWARDEN_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
 }
 
 /// The config file: the same options, all optional.
@@ -94,6 +101,7 @@ struct FileConfig {
     max_instances: Option<u32>,
     max_calls_per_hook: Option<u32>,
     max_queue_wait_ms: Option<u64>,
+    otlp_endpoint: Option<String>,
 }
 
 /// Every option resolved.
@@ -113,6 +121,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Sizing of the sandbox: instance slots, calls per hook, queue wait.
     pub runtime: RuntimeConfig,
+    /// Where spans are exported, if anywhere.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl ServeArgs {
@@ -157,6 +167,7 @@ impl ServeArgs {
                 self.max_calls_per_hook.or(file.max_calls_per_hook),
                 self.max_queue_wait_ms.or(file.max_queue_wait_ms),
             )?,
+            otlp_endpoint: self.otlp_endpoint.or(file.otlp_endpoint),
         })
     }
 }
@@ -205,17 +216,25 @@ fn given_admin_token(settings: &Settings) -> anyhow::Result<Option<String>> {
 }
 
 /// Sets up logging to standard error in `format`, the level from `RUST_LOG`
-/// (default `info`).
-pub fn init_tracing(format: LogFormat) {
+/// (default `info`), and, with `telemetry`, the export of Hookwarden's
+/// spans and events at level `info` and above to OpenTelemetry, whatever
+/// `RUST_LOG` says (quieting the log does not silence the traces).
+pub fn init_tracing(format: LogFormat, telemetry: Option<&Telemetry>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let log = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
+    let log = match format {
+        LogFormat::Text => log.with_filter(filter).boxed(),
+        LogFormat::Json => log.json().with_filter(filter).boxed(),
+    };
+    let traces = telemetry.map(|telemetry| {
+        telemetry.layer().with_filter(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("hookwarden", tracing::Level::INFO),
+        )
+    });
+    tracing_subscriber::registry().with(log).with(traces).init();
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -314,7 +333,12 @@ impl Bound {
 /// Bad configuration, a data directory in use, a port in use.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let settings = args.resolve()?;
-    init_tracing(settings.log_format);
+    let telemetry = settings
+        .otlp_endpoint
+        .as_deref()
+        .map(Telemetry::start)
+        .transpose()?;
+    init_tracing(settings.log_format, telemetry.as_ref());
     let given = given_admin_token(&settings)?;
     let registry = Registry::open(RegistryConfig {
         runtime: settings.runtime,
@@ -338,7 +362,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "hookwarden listening"
     );
     println!("listening on {}", bound.local_url);
-    bound.serve_until_signal().await
+    let served = bound.serve_until_signal().await;
+    if let Some(telemetry) = telemetry {
+        // Sends the spans still queued; blocking, so off the async threads.
+        tokio::task::spawn_blocking(move || telemetry.shutdown()).await?;
+    }
+    served
 }
 
 #[cfg(test)]
@@ -351,7 +380,8 @@ mod tests {
         let path = dir.path().join("hookwarden.toml");
         std::fs::write(
             &path,
-            "listen = \"0.0.0.0:9000\"\ndata-dir = \"/srv/hw\"\nlog-format = \"json\"\n",
+            "listen = \"0.0.0.0:9000\"\ndata-dir = \"/srv/hw\"\nlog-format = \"json\"\n\
+             otlp-endpoint = \"http://collector:4318\"\n",
         )
         .unwrap();
         let from_file = ServeArgs {
@@ -364,6 +394,10 @@ mod tests {
         assert_eq!(from_file.data_dir, PathBuf::from("/srv/hw"));
         assert_eq!(from_file.log_format, LogFormat::Json);
         assert_eq!(from_file.tls, None);
+        assert_eq!(
+            from_file.otlp_endpoint.as_deref(),
+            Some("http://collector:4318")
+        );
 
         let flagged = ServeArgs {
             config: Some(path),
@@ -387,6 +421,7 @@ mod tests {
         assert_eq!(sized.runtime.max_instances, 128);
 
         let defaults = ServeArgs::default().resolve().unwrap();
+        assert_eq!(defaults.otlp_endpoint, None, "export is off by default");
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
         assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
     }
