@@ -87,6 +87,7 @@ for entry in "${components[@]}"; do
     restart=$(($(now_ms) - t0))
     rss_restarted=$(rss_mib)
     stop_server
+    rm -rf "$data" # tens of MB of compiled code per large component
     printf '| %s | %s | %s KB | %s ms | %.1f ms | %.1f ms | %s MiB | %s ms | %s MiB |\n' "$lang" "$name" \
         "$(($(stat -c %s "$file") / 1000))" "$upload" "$(awk "BEGIN {print $first * 1000}")" \
         "$(awk "BEGIN {print $median * 1000}")" "$rss" "$restart" "$rss_restarted"
