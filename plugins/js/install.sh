@@ -3,12 +3,15 @@
 # wizer and the StarlingMonkey engine) into plugins/js/node_modules, exactly
 # as pinned by plugins/js/package-lock.json (no install scripts run).
 #
-# Why `npm install` and not `npm ci`: the npm registry reachable here lacks
-# some optional platform packages (e.g. @rolldown/binding-win32-x64-msvc,
-# pulled in through jco), so npm leaves them out of the lock file and `npm
-# ci` then refuses the lock ("Missing: ... from lock file"). `npm install`
-# with the lock installs the same locked versions; this script checks that
-# it left package-lock.json unchanged, and fails otherwise.
+# Why `npm install` and not `npm ci`: what the npm registry reachable here
+# holds of the optional per-platform packages (e.g.
+# @rolldown/binding-win32-x64-msvc, pulled in through jco) has changed over
+# time, and npm writes into the lock file only those it finds, so `npm ci`
+# refuses a lock made when the registry held more or fewer of them
+# ("Missing: ... from lock file"). `npm install` with the lock installs the
+# same locked versions; this script then checks that npm changed nothing in
+# package-lock.json but such optional packages (every other entry must stay
+# exactly as locked; it fails otherwise) and puts the committed lock back.
 #
 #   plugins/js/install.sh
 #
@@ -70,10 +73,22 @@ if [ -f "$cli" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$js_dir/package-lock.json
     say "plugins/js/node_modules is up to date (componentize-js 0.23.0)"
 else
     say "npm install in plugins/js (componentize-js 0.23.0 and its dependencies, as locked)"
-    lock_before="$(sha256sum < "$js_dir/package-lock.json")"
+    locked="$(mktemp)"
+    cp -p "$js_dir/package-lock.json" "$locked"
     (cd "$js_dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
-    if [ "$(sha256sum < "$js_dir/package-lock.json")" != "$lock_before" ]; then
-        echo "install.sh: npm changed plugins/js/package-lock.json: the locked versions could not be installed as they are" >&2
+    # Every entry but optional ones must be as locked; then restore the lock.
+    changed="$(node -e '
+        const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+        const keys = new Set([...Object.keys(a.packages), ...Object.keys(b.packages)]);
+        for (const key of keys) {
+            const [was, is] = [a.packages[key], b.packages[key]];
+            if (!was || !is) { if (!(was || is).optional) console.log(key); }
+            else if (JSON.stringify(was) !== JSON.stringify(is)) console.log(key);
+        }' "$locked" "$js_dir/package-lock.json")"
+    cp -p "$locked" "$js_dir/package-lock.json"
+    rm -f "$locked"
+    if [ -n "$changed" ]; then
+        echo "install.sh: npm could not install the locked versions of:" $changed >&2
         exit 1
     fi
 fi
