@@ -268,10 +268,13 @@ impl Journal {
             .saturating_sub(self.config.max_records);
         for entry in self.tree.iter() {
             let Ok((key, value)) = entry else { break };
+            // Past the count bound a record goes whatever its age; only
+            // then is it read for its time.
             let too_many = removed < excess;
-            let too_old = serde_json::from_slice::<ExecutionRecord>(&value)
-                .map_or(true, |r| r.published_ms < oldest_kept);
-            if !too_many && !too_old {
+            if !too_many
+                && serde_json::from_slice::<ExecutionRecord>(&value)
+                    .is_ok_and(|r| r.published_ms >= oldest_kept)
+            {
                 break;
             }
             if self.tree.remove(&key).is_ok() {
