@@ -38,7 +38,42 @@ pub enum Reply {
     /// `204 No Content`: no changes, for types that allow it.
     NoContent,
     /// `200 OK` with this JSON body.
-    Json(Value),
+    Json(JsonBody),
+}
+
+/// A JSON answer with its encoding, made once: the size check, the HTTP
+/// response and the replay cache all use the same bytes. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct JsonBody {
+    value: Arc<Value>,
+    encoded: bytes::Bytes,
+}
+
+impl JsonBody {
+    /// Encodes `value` (compact JSON).
+    pub fn new(value: Value) -> JsonBody {
+        let encoded = serde_json::to_vec(&value).expect("a JSON value always encodes");
+        JsonBody {
+            value: Arc::new(value),
+            encoded: encoded.into(),
+        }
+    }
+
+    /// The answer as a JSON value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The answer as sent: compact JSON text.
+    pub fn encoded(&self) -> &bytes::Bytes {
+        &self.encoded
+    }
+}
+
+impl PartialEq for JsonBody {
+    fn eq(&self, other: &JsonBody) -> bool {
+        self.value == other.value
+    }
 }
 
 impl Reply {
@@ -54,7 +89,7 @@ impl Reply {
     pub fn body(&self) -> Value {
         match self {
             Reply::NoContent => Value::Object(Default::default()),
-            Reply::Json(v) => v.clone(),
+            Reply::Json(body) => body.value().clone(),
         }
     }
 }
@@ -106,12 +141,12 @@ fn checked_reply(
     envelope: &Envelope,
     answer: Value,
 ) -> (Result<Reply, String>, Vec<Finding>) {
-    let encoded_len = answer.to_string().len();
+    let body = JsonBody::new(answer);
     let facts = RequestFacts {
         request_type: envelope.request.request_type.as_deref(),
         data: &envelope.data,
     };
-    let findings = contract::check_answer(hook, &facts, &answer, encoded_len);
+    let findings = contract::check_answer(hook, &facts, body.value(), body.encoded().len());
     if contract::has_errors(&findings) {
         let first = findings
             .iter()
@@ -125,11 +160,11 @@ fn checked_reply(
         let reason = format!("answer breaks Okta's rules ({errors} finding(s)); first: {first}");
         return (Err(reason), findings);
     }
-    let empty = answer.as_object().is_some_and(|o| o.is_empty());
+    let empty = body.value().as_object().is_some_and(|o| o.is_empty());
     let reply = if empty && hook.allows_empty_response() {
         Reply::NoContent
     } else {
-        Reply::Json(answer)
+        Reply::Json(body)
     };
     (Ok(reply), findings)
 }
@@ -221,7 +256,7 @@ pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execu
                 "plugin failed; sending the safe answer"
             );
             let safe = hook.failure_policy.safe_answer(hook.hook_type, outcome);
-            (Reply::Json(safe), outcome, Some(reason))
+            (Reply::Json(JsonBody::new(safe)), outcome, Some(reason))
         }
     };
     Execution {

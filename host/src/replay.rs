@@ -132,7 +132,7 @@ mod tests {
 
     fn kept(n: u64) -> Kept {
         Kept {
-            reply: Reply::Json(json!({"n": n})),
+            reply: Reply::Json(crate::exec::JsonBody::new(json!({"n": n}))),
             outcome: Outcome::Ok,
             reason: None,
         }

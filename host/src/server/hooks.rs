@@ -15,10 +15,9 @@ use crate::redact::redact;
 use crate::registry::LiveHook;
 use crate::replay::Kept;
 use crate::store::HookStatus;
-use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
@@ -184,7 +183,14 @@ pub fn reply_response(execution: &Execution) -> Response {
 fn reply_to_response(reply: &Reply, outcome: &'static str) -> Response {
     let mut response = match reply {
         Reply::NoContent => StatusCode::NO_CONTENT.into_response(),
-        Reply::Json(body) => Json(body).into_response(),
+        Reply::Json(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body.encoded().clone(),
+        )
+            .into_response(),
     };
     response
         .headers_mut()

@@ -214,7 +214,7 @@ impl<'a> Report<'a> {
             dropped_log_lines: execution.dropped_log_lines,
             answer: match &execution.reply {
                 Reply::NoContent => None,
-                Reply::Json(body) => Some(body.clone()),
+                Reply::Json(body) => Some(body.value().clone()),
             },
         }
     }
@@ -358,7 +358,10 @@ mod tests {
 
     #[test]
     fn the_text_report_names_every_fact() {
-        let execution = execution(Outcome::Trapped, Reply::Json(serde_json::json!({"k": 1})));
+        let execution = execution(
+            Outcome::Trapped,
+            Reply::Json(crate::exec::JsonBody::new(serde_json::json!({"k": 1}))),
+        );
         let report = Report::new(
             Path::new("p.wasm"),
             HookType::Token,
