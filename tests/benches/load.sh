@@ -20,9 +20,10 @@
 #   ROUNDS=1          repeat the whole set of runs
 #   CLIENT_THREADS=1  load generator threads
 #   SERVERS="native native+checks hookwarden"   which servers, in this order
-#   WASMTIME_COMPONENT=FILE  also load `wasmtime serve FILE` (a wasi:http
-#                     component answering the token request) if `wasmtime` is
-#                     on PATH; see BENCHMARKS.md
+#   WASMTIME_SERVE=1  also load `wasmtime serve` (from PATH, or WASMTIME=FILE)
+#                     running tests/benches/wasi-http-token, the same work as
+#                     a wasi:http component; install the CLI first with
+#                     `cargo install wasmtime-cli --version 48.0.8 --locked`
 #   BASE_PORT=18080   ports BASE_PORT..BASE_PORT+3 on 127.0.0.1
 #   OUT=DIR           where results and server logs go (default: a temp dir)
 #   PROFILE=1         also record `perf record` of Hookwarden during one
@@ -96,8 +97,17 @@ start_native() { # LABEL PORT [--checks]
 }
 
 start_wasmtime() {
-    local port=$((BASE_PORT + 3))
-    wasmtime serve --addr "127.0.0.1:$port" "$WASMTIME_COMPONENT" >"$OUT/wasmtime.log" 2>&1 &
+    local port=$((BASE_PORT + 3)) manifest=tests/benches/wasi-http-token/Cargo.toml
+    local component=$TARGET/wasi-http-token/wasm32-wasip2/release/wasi_http_token.wasm
+    cargo build --release --locked --target wasm32-wasip2 --manifest-path "$manifest" \
+        --target-dir "$TARGET/wasi-http-token" >&2
+    # The hook's secret and settings reach the component as environment
+    # variables (wasi:cli/environment); the rest is `wasmtime serve`'s
+    # defaults, as it ships.
+    local env=(--env "HOOK_SECRET=$HOOK_SECRET")
+    for kv in "${SETTINGS[@]}"; do env+=(--env "HOOK_SETTING_$kv"); done
+    "$WASMTIME" serve --addr "127.0.0.1:$port" -S cli "${env[@]}" "$component" \
+        >"$OUT/wasmtime.log" 2>&1 &
     PIDS+=($!)
     PID[wasmtime-serve]=$!
     URL[wasmtime-serve]="http://127.0.0.1:$port/"
@@ -112,13 +122,12 @@ for server in $SERVERS; do
         *) echo "load.sh: unknown server $server" >&2; exit 1 ;;
     esac
 done
-if [ -n "${WASMTIME_COMPONENT:-}" ]; then
-    if command -v wasmtime >/dev/null; then
-        start_wasmtime
-        SERVERS="$SERVERS wasmtime-serve"
-    else
-        echo "load.sh: WASMTIME_COMPONENT is set but \`wasmtime\` is not on PATH; skipping it" >&2
-    fi
+if [ "${WASMTIME_SERVE:-0}" = 1 ]; then
+    WASMTIME=${WASMTIME:-$(command -v wasmtime || true)}
+    [ -x "$WASMTIME" ] || die "WASMTIME_SERVE=1 needs \`wasmtime\` on PATH (or WASMTIME=FILE): cargo install wasmtime-cli --version 48.0.8 --locked"
+    echo "== $("$WASMTIME" --version)" >&2
+    start_wasmtime
+    SERVERS="$SERVERS wasmtime-serve"
 fi
 
 # Same request, same answer: every server must send the same bytes.
