@@ -25,7 +25,8 @@
 //! With `--checks` it also does Hookwarden's own per-call work outside the
 //! sandbox: the envelope is parsed and checked by
 //! `hookwarden::envelope::Envelope::parse` (instead of step 2) and the
-//! answer is checked by `hookwarden::contract::check_answer`, so the gap
+//! answer is checked by `hookwarden::contract::check_answer` and sent as the
+//! `hookwarden::exec::JsonBody` encoding it was measured with, so the gap
 //! between this and Hookwarden is the sandbox plus the server's bookkeeping
 //! (journal, replay cache, metrics, admission).
 //!
@@ -35,11 +36,13 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use hookwarden::contract::{self, RequestFacts};
 use hookwarden::envelope::Envelope;
+use hookwarden::exec::JsonBody;
 use hookwarden::hook_type::HookType;
 use hookwarden_guest::Request;
 use hookwarden_guest::testing;
@@ -122,21 +125,28 @@ async fn hook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
         Ok(Ok(answer)) => answer,
         _ => return StatusCode::NO_CONTENT.into_response(),
     };
-    if let Some(envelope) = &envelope {
-        let facts = RequestFacts {
-            request_type: envelope.request.request_type.as_deref(),
-            data: &envelope.data,
-        };
-        let findings =
-            contract::check_answer(HookType::Token, &facts, &answer, answer.to_string().len());
-        if contract::has_errors(&findings) {
-            return StatusCode::NO_CONTENT.into_response();
-        }
-    }
     if answer.as_object().is_some_and(|o| o.is_empty()) {
         return StatusCode::NO_CONTENT.into_response();
     }
-    axum::Json(answer).into_response()
+    let Some(envelope) = &envelope else {
+        return axum::Json(answer).into_response();
+    };
+    // As Hookwarden does: one encoding serves the size check and the body.
+    let body = JsonBody::new(answer);
+    let facts = RequestFacts {
+        request_type: envelope.request.request_type.as_deref(),
+        data: &envelope.data,
+    };
+    let findings =
+        contract::check_answer(HookType::Token, &facts, body.value(), body.encoded().len());
+    if contract::has_errors(&findings) {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body.encoded().clone(),
+    )
+        .into_response()
 }
 
 fn usage() -> ! {
