@@ -167,6 +167,67 @@ pub fn to_okta_json(response: &Response) -> Result<Value, AnswerError> {
     Ok(Value::Object(answer))
 }
 
+/// Bytes counted for each item of an answer's lists (a command, a patch
+/// operation, an error cause...) beside its text, so that an answer of many
+/// empty items is measured too: 16, about what its JSON punctuation costs.
+const ITEM_BYTES: usize = 16;
+
+/// The size of a lifted [`Response`]: the bytes of all its text plus
+/// [`ITEM_BYTES`] per list item. A cheap lower bound of its JSON size,
+/// taken before any JSON is parsed or built, so an answer that cannot fit
+/// Okta's 256 KB is refused without the work of parsing it.
+pub fn lifted_size(response: &Response) -> usize {
+    let opt = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+    let ops = |ops: &[PatchOperation]| {
+        ops.iter()
+            .map(|op| ITEM_BYTES + op.path.len() + opt(&op.value))
+            .sum::<usize>()
+    };
+    let commands: usize = response
+        .commands
+        .iter()
+        .map(|command| {
+            ITEM_BYTES
+                + match command {
+                    Command::IdentityPatch(o)
+                    | Command::AccessPatch(o)
+                    | Command::AssertionPatch(o) => ops(o),
+                    Command::AppUserProfileUpdate(text)
+                    | Command::UserProfileUpdate(text)
+                    | Command::ProgressiveProfileUpdate(text)
+                    | Command::UserUpdate(text) => text.len(),
+                    Command::ActionUpdate(_) => 0,
+                    Command::TelephonyAction(results) => results
+                        .iter()
+                        .map(|r| {
+                            ITEM_BYTES
+                                + opt(&r.provider)
+                                + opt(&r.transaction_id)
+                                + opt(&r.transaction_metadata)
+                        })
+                        .sum(),
+                    Command::Raw(raw) => raw.type_.len() + raw.value.len(),
+                }
+        })
+        .sum();
+    let error = response.error.as_ref().map_or(0, |e| {
+        ITEM_BYTES
+            + e.error_summary.len()
+            + e.error_causes
+                .iter()
+                .map(|c| {
+                    ITEM_BYTES
+                        + c.error_summary.len()
+                        + opt(&c.reason)
+                        + opt(&c.location_type)
+                        + opt(&c.location)
+                        + opt(&c.domain)
+                })
+                .sum::<usize>()
+    });
+    commands + error + opt(&response.debug_context)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +356,29 @@ mod tests {
         assert_eq!(
             to_okta_json(&r).unwrap_err().location,
             "commands[0].value[0].value"
+        );
+    }
+
+    #[test]
+    fn the_lifted_size_counts_text_and_items() {
+        let empty = Response {
+            commands: vec![],
+            error: None,
+            debug_context: None,
+        };
+        assert_eq!(lifted_size(&empty), 0);
+        let text = Response {
+            debug_context: Some("x".repeat(1000)),
+            ..empty.clone()
+        };
+        assert_eq!(lifted_size(&text), 1000);
+        let many = Response {
+            commands: vec![Command::AccessPatch(vec![op(PatchOp::Remove, "/c", None); 10]); 100],
+            ..empty
+        };
+        assert_eq!(
+            lifted_size(&many),
+            100 * (ITEM_BYTES + 10 * (ITEM_BYTES + 2))
         );
     }
 }

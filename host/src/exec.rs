@@ -11,9 +11,23 @@ use crate::limits::Limits;
 use crate::policy::{FailurePolicy, Outcome};
 use crate::runtime::bindings::types::Response;
 use crate::runtime::{CallFailure, CallGate, CallReport, LogLine, Plugin, Runtime, Settings};
+use crate::text::{cut, cut_str};
 use serde_json::Value;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Bytes of a plugin's `debugContext` kept in the execution record: 16 KiB.
+/// A larger one is kept as the start of its text (a JSON string), marked as
+/// cut; Okta still gets the whole answer when it is valid.
+pub const MAX_KEPT_DEBUG_CONTEXT_BYTES: usize = 16 << 10;
+/// Contract findings kept per call: 20, the first ones (errors come first);
+/// one more finding says how many were left out.
+pub const MAX_KEPT_FINDINGS: usize = 20;
+/// Bytes kept of a finding's location and of its message: 512 each.
+pub const MAX_FINDING_TEXT_BYTES: usize = 512;
+/// Bytes kept of a call's recorded reason: 1 KiB
+/// ([`crate::runtime::MAX_REASON_BYTES`]).
+pub use crate::runtime::MAX_REASON_BYTES;
 
 /// What a hook runs with: its type, plugin, settings, limits and policy.
 #[derive(Debug, Clone)]
@@ -125,7 +139,8 @@ pub struct Execution {
 fn failure_outcome(failure: &CallFailure) -> Outcome {
     match failure {
         CallFailure::PluginError(_) => Outcome::PluginError,
-        CallFailure::Trapped(_) => Outcome::Trapped,
+        CallFailure::Trapped(_) | CallFailure::HostCallTooLarge => Outcome::Trapped,
+        CallFailure::AnswerTooLarge(_) => Outcome::InvalidAnswer,
         CallFailure::OutOfTime(_) => Outcome::OutOfTime,
         CallFailure::OutOfFuel(_) => Outcome::OutOfFuel,
         CallFailure::OutOfMemory(_) => Outcome::OutOfMemory,
@@ -184,6 +199,28 @@ fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailu
         }
         Ok(response) => response,
     };
+    // Bounded before anything is parsed: Okta takes at most 256 KB, and a
+    // few MB of JSON text would take the host longer to parse and check
+    // than the call's deadline allows.
+    let size = answer::lifted_size(&response);
+    if size >= contract::MAX_RESPONSE_BYTES {
+        let message = format!(
+            "the answer holds {size} bytes of text, more than Okta accepts ({} bytes); it was not parsed",
+            contract::MAX_RESPONSE_BYTES
+        );
+        let finding = Finding {
+            severity: Severity::Error,
+            location: String::new(),
+            message: message.clone(),
+        };
+        return (
+            Err((
+                Outcome::InvalidAnswer,
+                format!("answer is too large: {message}"),
+            )),
+            vec![finding],
+        );
+    }
     match answer::to_okta_json(&response) {
         Err(e) => {
             let finding = Finding {
@@ -203,10 +240,12 @@ fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailu
     }
 }
 
-/// Runs `hook` on a request body.
+/// Runs `hook` on a request body that arrived at `arrived`.
 ///
 /// The call first waits for its turn ([`Runtime::admit`]); a call shed
 /// there never runs and gets the safe answer with outcome `overloaded`.
+/// Everything, the wait included, ends by `arrived` plus the hook's time
+/// budget.
 ///
 /// # Errors
 ///
@@ -217,15 +256,22 @@ pub async fn execute(
     runtime: &Runtime,
     hook: &HookRun,
     body: &[u8],
+    arrived: Instant,
 ) -> Result<Execution, EnvelopeError> {
     let envelope = Envelope::parse(body, hook.hook_type)?;
-    Ok(run(runtime, hook, envelope).await)
+    Ok(run(runtime, hook, envelope, arrived).await)
 }
 
-/// [`execute`] on an envelope already parsed for `hook`'s type.
-pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execution {
-    let arrived = std::time::Instant::now();
-    let report = match runtime.admit(&hook.gate, hook.limits.time_budget()).await {
+/// [`execute`] on an envelope already parsed for `hook`'s type; the request
+/// arrived at `arrived`.
+pub async fn run(
+    runtime: &Runtime,
+    hook: &HookRun,
+    envelope: Envelope,
+    arrived: Instant,
+) -> Execution {
+    let deadline = arrived + hook.limits.time_budget();
+    let report = match runtime.admit(&hook.gate, deadline).await {
         Err(shed) => CallReport::not_run(CallFailure::Overloaded(shed), arrived.elapsed()),
         Ok(_ticket) => {
             runtime
@@ -234,6 +280,7 @@ pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execu
                     &envelope.request,
                     hook.settings.clone(),
                     &hook.limits,
+                    deadline,
                 )
                 .await
         }
@@ -243,12 +290,14 @@ pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execu
         .as_ref()
         .ok()
         .and_then(|response| response.debug_context.as_deref())
-        .and_then(|text| serde_json::from_str(text).ok());
-    let (result, findings) = judge(hook.hook_type, &envelope, report.result);
+        .and_then(kept_debug_context);
+    let (result, mut findings) = judge(hook.hook_type, &envelope, report.result);
+    keep_findings(&mut findings);
 
     let (reply, outcome, reason) = match result {
         Ok(reply) => (reply, Outcome::Ok, None),
         Err((outcome, reason)) => {
+            let reason = cut(reason, MAX_REASON_BYTES);
             tracing::warn!(
                 event_id = %envelope.request.event_id,
                 outcome = outcome.as_str(),
@@ -271,5 +320,91 @@ pub async fn run(runtime: &Runtime, hook: &HookRun, envelope: Envelope) -> Execu
         peak_memory_bytes: report.peak_memory_bytes,
         logs: report.logs,
         dropped_log_lines: report.dropped_log_lines,
+    }
+}
+
+/// What the execution record keeps of a plugin's `debugContext` text: the
+/// JSON value if it is JSON, or the start of the text when it is longer
+/// than [`MAX_KEPT_DEBUG_CONTEXT_BYTES`] (it is not parsed then).
+fn kept_debug_context(text: &str) -> Option<Value> {
+    if text.len() > MAX_KEPT_DEBUG_CONTEXT_BYTES {
+        return Some(Value::String(cut_str(text, MAX_KEPT_DEBUG_CONTEXT_BYTES)));
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// Bounds what is kept of `findings`: the first [`MAX_KEPT_FINDINGS`],
+/// each text cut to [`MAX_FINDING_TEXT_BYTES`], and one more saying how
+/// many were left out.
+fn keep_findings(findings: &mut Vec<Finding>) {
+    let total = findings.len();
+    findings.truncate(MAX_KEPT_FINDINGS);
+    for finding in findings.iter_mut() {
+        finding.location = cut_str(&finding.location, MAX_FINDING_TEXT_BYTES);
+        finding.message = cut_str(&finding.message, MAX_FINDING_TEXT_BYTES);
+    }
+    if total > MAX_KEPT_FINDINGS {
+        let severity = findings
+            .last()
+            .map_or(Severity::Warning, |f| f.severity.clone());
+        findings.push(Finding {
+            severity,
+            location: String::new(),
+            message: format!("{} more finding(s) not kept", total - MAX_KEPT_FINDINGS),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_debug_context_is_kept_as_the_start_of_its_text() {
+        let small = r#"{"a": 1}"#;
+        assert_eq!(kept_debug_context(small), Some(serde_json::json!({"a": 1})));
+        assert_eq!(kept_debug_context("{not json"), None);
+        let big = format!(
+            r#"{{"blob": "{}"}}"#,
+            "x".repeat(MAX_KEPT_DEBUG_CONTEXT_BYTES)
+        );
+        let Some(Value::String(kept)) = kept_debug_context(&big) else {
+            panic!("a large debugContext is kept as text");
+        };
+        assert!(
+            kept.len() < MAX_KEPT_DEBUG_CONTEXT_BYTES + 20,
+            "{}",
+            kept.len()
+        );
+        assert!(kept.starts_with(r#"{"blob": "xxx"#) && kept.ends_with("[truncated]"));
+    }
+
+    #[test]
+    fn findings_are_bounded_in_count_and_size() {
+        let finding = |i: usize| Finding {
+            severity: Severity::Error,
+            location: format!("commands[{i}]{}", "/x".repeat(1000)),
+            message: "m".repeat(10_000),
+        };
+        let mut findings: Vec<Finding> = (0..500).map(finding).collect();
+        keep_findings(&mut findings);
+        assert_eq!(findings.len(), MAX_KEPT_FINDINGS + 1);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.location.len() <= MAX_FINDING_TEXT_BYTES + 20)
+        );
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.message.len() <= MAX_FINDING_TEXT_BYTES + 20)
+        );
+        assert_eq!(
+            findings.last().unwrap().message,
+            format!("{} more finding(s) not kept", 500 - MAX_KEPT_FINDINGS)
+        );
+        let mut few = vec![finding(0)];
+        keep_findings(&mut few);
+        assert_eq!(few.len(), 1);
     }
 }

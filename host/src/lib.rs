@@ -30,3 +30,4 @@ pub mod samples;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+mod text;

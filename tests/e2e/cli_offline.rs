@@ -342,7 +342,7 @@ fn invoke_applies_limit_overrides_and_refuses_out_of_range_ones() {
     ]);
     let run = run.expect_code(1);
     assert!(
-        run.stderr.contains("--time-budget-ms") && run.stderr.contains("2999"),
+        run.stderr.contains("--time-budget-ms") && run.stderr.contains("2800"),
         "{run:#?}"
     );
 }

@@ -169,8 +169,8 @@ pub struct HookFields {
     /// Authorization.
     #[arg(long, value_name = "NAME")]
     header_key: Option<String>,
-    /// Time budget per call in milliseconds, 1 to 2999 (server default
-    /// 2000).
+    /// Time budget per call in milliseconds, counted from the request's
+    /// arrival, 1 to 2800 (server default 2000).
     #[arg(long, value_name = "MS")]
     time_budget_ms: Option<u64>,
     /// Fuel per call (server default 1000000000).

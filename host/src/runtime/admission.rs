@@ -3,18 +3,21 @@
 //! Every call needs a permit of its hook's [`CallGate`] and then one of the
 //! runtime's instance slots. A call that gets both within its wait runs; one
 //! that does not is **shed**: it never runs and its caller sends the hook
-//! type's safe answer at once. The wait is bounded so that a call that
-//! waited and then used its whole time budget is still answered before
-//! [`ANSWER_DEADLINE`], inside Okta's timeout. Queues are therefore bounded
-//! in time, and so in length by the arrival rate.
+//! type's safe answer at once. The wait ends at the configured maximum or at
+//! the call's own deadline (its arrival plus its time budget), whichever
+//! comes first, so a call that waited still ends by that deadline and is
+//! answered before [`ANSWER_DEADLINE`], inside Okta's timeout. Queues are
+//! therefore bounded in time, and so in length by the arrival rate.
 
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
-/// When every answer must have left: Okta's 3 s timeout less 100 ms for the
-/// network and the answer's own handling.
+/// When every answer has left, counted from the request's arrival: the
+/// longest time budget ([`crate::limits::MAX_TIME_BUDGET_MS`], 2800 ms) plus
+/// the host's answer handling ([`crate::limits::ANSWER_HANDLING`], 100 ms):
+/// 2900 ms, leaving 100 ms of Okta's 3 s timeout for the network.
 pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2900);
 
 /// The per-hook bound on calls in flight. Cloning shares the bound.
@@ -91,21 +94,26 @@ impl Admission {
         self.limit - self.slots.available_permits() as u32
     }
 
-    /// How long a call with time budget `budget` may wait: the configured
-    /// wait, cut so that waiting plus the budget ends by [`ANSWER_DEADLINE`].
-    pub(crate) fn wait_for(&self, budget: Duration) -> Duration {
-        self.max_wait.min(ANSWER_DEADLINE.saturating_sub(budget))
+    /// When a call that starts waiting now with deadline `call_deadline`
+    /// stops waiting: after the configured wait, or at its deadline if that
+    /// comes first.
+    pub(crate) fn wait_until(&self, now: Instant, call_deadline: Instant) -> Instant {
+        (now + self.max_wait).min(call_deadline)
     }
 
-    /// Waits for a permit of `gate` and then an instance slot, for at most
-    /// [`Admission::wait_for`] in total.
+    /// Waits for a permit of `gate` and then an instance slot, until
+    /// [`Admission::wait_until`] in total.
     ///
     /// # Errors
     ///
     /// [`Shed`] when either did not come in time.
-    pub(crate) async fn admit(&self, gate: &CallGate, budget: Duration) -> Result<Ticket, Shed> {
+    pub(crate) async fn admit(
+        &self,
+        gate: &CallGate,
+        call_deadline: Instant,
+    ) -> Result<Ticket, Shed> {
         let started = Instant::now();
-        let deadline = started + self.wait_for(budget);
+        let deadline = self.wait_until(started, call_deadline);
         let waited_ms = || started.elapsed().as_millis() as u64;
         let hook = match gate.permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
@@ -142,17 +150,37 @@ mod tests {
 
     const BUDGET: Duration = Duration::from_millis(2000);
 
-    #[test]
-    fn the_wait_never_pushes_an_answer_past_the_deadline() {
+    /// The deadline of a call arriving now with the default budget.
+    fn budget() -> Instant {
+        Instant::now() + BUDGET
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_never_runs_past_the_calls_deadline() {
         let admission = Admission::new(4, Duration::from_millis(500));
-        assert_eq!(admission.wait_for(BUDGET), Duration::from_millis(500));
-        assert_eq!(
-            admission.wait_for(Duration::from_millis(2700)),
-            Duration::from_millis(200)
-        );
-        assert_eq!(
-            admission.wait_for(Duration::from_millis(2999)),
-            Duration::ZERO
+        let now = Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(admission.wait_until(now, now + BUDGET), now + ms(500));
+        assert_eq!(admission.wait_until(now, now + ms(200)), now + ms(200));
+        assert_eq!(admission.wait_until(now, now), now);
+        // A call whose deadline passed (its body was slow) does not wait.
+        assert_eq!(admission.wait_until(now + ms(300), now), now);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_close_to_its_deadline_is_shed_at_the_deadline() {
+        let admission = Admission::new(1, Duration::from_millis(500));
+        let gate = CallGate::new(1);
+        let _first = admission.admit(&gate, budget()).await.unwrap();
+        let started = Instant::now();
+        let shed = admission
+            .admit(&gate, started + Duration::from_millis(120))
+            .await
+            .unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_millis(120));
+        assert!(
+            matches!(shed, Shed::HookBusy { waited_ms: 120, .. }),
+            "{shed:?}"
         );
     }
 
@@ -160,11 +188,11 @@ mod tests {
     async fn a_busy_hook_sheds_after_the_wait_without_taking_a_slot() {
         let admission = Admission::new(4, Duration::from_millis(500));
         let gate = CallGate::new(1);
-        let first = admission.admit(&gate, BUDGET).await.unwrap();
+        let first = admission.admit(&gate, budget()).await.unwrap();
         assert_eq!((gate.in_flight(), admission.in_flight()), (1, 1));
 
         let started = Instant::now();
-        let shed = admission.admit(&gate, BUDGET).await.unwrap_err();
+        let shed = admission.admit(&gate, budget()).await.unwrap_err();
         assert_eq!(
             shed,
             Shed::HookBusy {
@@ -177,10 +205,10 @@ mod tests {
 
         // Another hook is not affected.
         let other = CallGate::new(1);
-        let _second = admission.admit(&other, BUDGET).await.unwrap();
+        let _second = admission.admit(&other, budget()).await.unwrap();
         drop(first);
         assert_eq!(gate.in_flight(), 0);
-        let _third = admission.admit(&gate, BUDGET).await.unwrap();
+        let _third = admission.admit(&gate, budget()).await.unwrap();
         assert_eq!(admission.in_flight(), 2);
     }
 
@@ -188,10 +216,10 @@ mod tests {
     async fn a_full_server_sheds_and_gives_the_hook_permit_back() {
         let admission = Admission::new(1, Duration::from_millis(300));
         let busy = CallGate::new(8);
-        let _held = admission.admit(&busy, BUDGET).await.unwrap();
+        let _held = admission.admit(&busy, budget()).await.unwrap();
 
         let gate = CallGate::new(8);
-        let shed = admission.admit(&gate, BUDGET).await.unwrap_err();
+        let shed = admission.admit(&gate, budget()).await.unwrap_err();
         assert_eq!(
             shed,
             Shed::ServerBusy {
@@ -206,10 +234,10 @@ mod tests {
     async fn a_waiting_call_gets_the_slot_a_finishing_call_frees() {
         let admission = Arc::new(Admission::new(1, Duration::from_millis(500)));
         let gate = CallGate::new(1);
-        let first = admission.admit(&gate, BUDGET).await.unwrap();
+        let first = admission.admit(&gate, budget()).await.unwrap();
         let waiter = {
             let (admission, gate) = (admission.clone(), gate.clone());
-            tokio::spawn(async move { admission.admit(&gate, BUDGET).await.map(|_| ()) })
+            tokio::spawn(async move { admission.admit(&gate, budget()).await.map(|_| ()) })
         };
         tokio::time::sleep(Duration::from_millis(200)).await;
         drop(first);

@@ -4,12 +4,13 @@ use super::bindings::types::{Request, Response};
 use super::host_api::LogLine;
 use super::{Plugin, Runtime};
 use crate::limits::Limits;
+use crate::text::cut;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::component::ResourceTable;
-use wasmtime::{ResourceLimiter, Store, Trap, UpdateDeadline};
+use wasmtime::{CallHook, ResourceLimiter, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// The settings an administrator attached to a hook, passed read-only to its plugin.
@@ -19,9 +20,29 @@ pub type Settings = BTreeMap<String, String>;
 /// runs only while it holds a long-call turn ([`RuntimeConfig::max_long_calls`](super::RuntimeConfig::max_long_calls)).
 pub const LONG_CALL_AFTER: Duration = Duration::from_millis(20);
 
-/// Extra time past the budget before the host stops waiting on a call that
-/// somehow failed to notice its epoch deadline. Never reached in practice.
-const BACKSTOP_GRACE: Duration = Duration::from_millis(50);
+/// Extra time past the deadline before the host stops waiting on a call
+/// that does not notice its epoch deadline: one blocked in a host call (a
+/// WASI clock wait), where the epoch is not checked. The wait is dropped
+/// then, so such a call ends at most this long after its deadline.
+const BACKSTOP_GRACE: Duration = Duration::from_millis(20);
+
+/// Most bytes a plugin can hand the host in one transfer: the arguments of
+/// one host call (a `log` message, a WASI write) or its answer: 1 MiB.
+/// wasmtime's hostcall fuel stops a larger transfer before the host
+/// allocates it, so no single host call copies more than this (well under
+/// a millisecond); a call that tries traps, and its answer is replaced.
+/// Okta's own cap on a whole answer is 256 KB.
+pub const MAX_HOSTCALL_BYTES: usize = 1 << 20;
+
+/// Most random bytes a plugin may ask WASI for in one call: 1 MiB (the
+/// host generates and copies them within a millisecond or two). Language
+/// runtimes ask for a few dozen bytes.
+pub const MAX_RANDOM_BYTES: u64 = 1 << 20;
+
+/// Bytes kept of a message the plugin controls (its `err(...)` text, a
+/// trap's description) in the recorded reason: 1 KiB, cut on a character
+/// boundary and marked.
+pub const MAX_REASON_BYTES: usize = 1024;
 
 /// Why a plugin call produced no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +53,16 @@ pub enum CallFailure {
     /// The plugin trapped (a panic, `unreachable`, a bad memory access...).
     #[error("plugin trapped: {0}")]
     Trapped(String),
+    /// The plugin handed the host more than [`MAX_HOSTCALL_BYTES`] in one
+    /// host call's arguments.
+    #[error(
+        "plugin passed more than {MAX_HOSTCALL_BYTES} bytes to one host call (the most the host accepts at once)"
+    )]
+    HostCallTooLarge,
+    /// The plugin's answer is larger than the host accepts (see
+    /// [`MAX_HOSTCALL_BYTES`] and Okta's 256 KB).
+    #[error("{0}")]
+    AnswerTooLarge(String),
     /// The call ran past its wall-clock budget.
     #[error("plugin exceeded its time budget of {0} ms")]
     OutOfTime(u64),
@@ -90,7 +121,9 @@ struct CallLimiter {
     refused: bool,
 }
 
-/// Upper bound on table elements per table; tables hold function references.
+/// Upper bound on table elements per table at run time (`table.grow`);
+/// tables hold function references. The pooling allocator's slots bound
+/// tables at instantiation.
 const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
 impl ResourceLimiter for CallLimiter {
@@ -130,6 +163,10 @@ pub struct CallState {
     pub(super) dropped_log_lines: u32,
     pub(super) max_log_lines: usize,
     pub(super) max_log_line_bytes: usize,
+    pub(super) log_bytes_left: usize,
+    /// Whether the plugin is inside a host call now (between wasmtime's
+    /// `CallingHost` and `ReturningFromHost`).
+    in_host_call: bool,
 }
 
 impl WasiView for CallState {
@@ -149,26 +186,38 @@ fn sandboxed_wasi() -> WasiCtx {
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false)
+        .max_random_size(MAX_RANDOM_BYTES)
         .build()
 }
 
+/// The long-call turn a call holds, if any; shared by the epoch callback
+/// (which hands it round) and the call hook (which gives it up in host
+/// calls).
+type Turn = Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>>;
+
+fn give_up(turn: &Turn) {
+    drop(turn.lock().unwrap_or_else(|e| e.into_inner()).take());
+}
+
 impl Runtime {
-    /// Runs `plugin` once on `request` in a fresh store under `limits`.
+    /// Runs `plugin` once on `request` in a fresh store under `limits`,
+    /// stopping it at `deadline` (the request's arrival plus its time
+    /// budget).
     ///
     /// Never fails as a Rust call: every failure of the plugin is reported in
     /// [`CallReport::result`]. The call yields to the async runtime at every
     /// epoch tick, so a plugin that loops forever does not stall other tasks,
-    /// and it is stopped at its time budget.
+    /// and it is stopped at its deadline; one blocked in a host call is
+    /// dropped at most [`BACKSTOP_GRACE`] later.
     pub async fn call(
         &self,
         plugin: &Plugin,
         request: &Request,
         settings: Arc<Settings>,
         limits: &Limits,
+        deadline: Instant,
     ) -> CallReport {
         let start = Instant::now();
-        let budget = limits.time_budget();
-        let deadline = start + budget;
         let state = CallState {
             wasi: sandboxed_wasi(),
             table: ResourceTable::new(),
@@ -183,47 +232,66 @@ impl Runtime {
             dropped_log_lines: 0,
             max_log_lines: limits.max_log_lines as usize,
             max_log_line_bytes: limits.max_log_line_bytes as usize,
+            log_bytes_left: limits.max_log_bytes as usize,
+            in_host_call: false,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
+        store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
         // Fuel is enabled engine-wide, so setting it cannot fail.
         let _ = store.set_fuel(limits.fuel);
         store.set_epoch_deadline(1);
         let long_after = start + LONG_CALL_AFTER;
         let turns = self.long_call_turns.clone();
-        let turn: Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>> = Arc::default();
-        store.epoch_deadline_callback(move |_| {
-            let now = Instant::now();
-            if now >= deadline {
-                return Ok(UpdateDeadline::Interrupt);
-            }
-            // tokio's yield_now defers the wake-up until the scheduler has
-            // polled its I/O and timer driver; a plain `Yield` wakes at
-            // once, and a looping plugin would then starve the driver of
-            // its worker thread for up to 61 ticks.
-            if now < long_after {
-                return Ok(UpdateDeadline::YieldCustom(
+        let turn: Turn = Arc::default();
+        store.epoch_deadline_callback({
+            let turn = turn.clone();
+            move |_| {
+                let now = Instant::now();
+                if now >= deadline {
+                    return Ok(UpdateDeadline::Interrupt);
+                }
+                // tokio's yield_now defers the wake-up until the scheduler has
+                // polled its I/O and timer driver; a plain `Yield` wakes at
+                // once, and a looping plugin would then starve the driver of
+                // its worker thread for up to 61 ticks.
+                if now < long_after {
+                    return Ok(UpdateDeadline::YieldCustom(
+                        1,
+                        Box::pin(tokio::task::yield_now()),
+                    ));
+                }
+                // A long call runs only while it holds one of the few long-call
+                // turns. It gives its turn back at every tick and queues for the
+                // next (the semaphore is fair), so long calls take turns on those
+                // cores and short calls never queue behind them.
+                let (turns, turn) = (turns.clone(), turn.clone());
+                give_up(&turn);
+                Ok(UpdateDeadline::YieldCustom(
                     1,
-                    Box::pin(tokio::task::yield_now()),
-                ));
+                    Box::pin(async move {
+                        tokio::task::yield_now().await;
+                        let wait = tokio::time::timeout_at(deadline.into(), turns.acquire_owned());
+                        if let Ok(Ok(permit)) = wait.await {
+                            *turn.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
+                        }
+                    }),
+                ))
             }
-            // A long call runs only while it holds one of the few long-call
-            // turns. It gives its turn back at every tick and queues for the
-            // next (the semaphore is fair), so long calls take turns on those
-            // cores and short calls never queue behind them.
-            let (turns, turn) = (turns.clone(), turn.clone());
-            let release = turn.lock().unwrap_or_else(|e| e.into_inner()).take();
-            Ok(UpdateDeadline::YieldCustom(
-                1,
-                Box::pin(async move {
-                    drop(release);
-                    tokio::task::yield_now().await;
-                    let wait = tokio::time::timeout_at(deadline.into(), turns.acquire_owned());
-                    if let Ok(Ok(permit)) = wait.await {
-                        *turn.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
-                    }
-                }),
-            ))
+        });
+        // A call waiting in the host (a WASI clock wait, say) uses no core:
+        // it gives its turn up on the way in. Back in WebAssembly it runs on
+        // until the next tick, where it queues for a turn again.
+        store.call_hook(move |mut ctx, hook| {
+            match hook {
+                CallHook::CallingHost => {
+                    ctx.data_mut().in_host_call = true;
+                    give_up(&turn);
+                }
+                CallHook::ReturningFromHost => ctx.data_mut().in_host_call = false,
+                CallHook::CallingWasm | CallHook::ReturningFromWasm => {}
+            }
+            Ok(())
         });
 
         let run = async {
@@ -237,18 +305,21 @@ impl Runtime {
                 .await
                 .map_err(|e| (false, e))
         };
-        let outcome = tokio::time::timeout(budget + BACKSTOP_GRACE, run).await;
+        let outcome = tokio::time::timeout_at((deadline + BACKSTOP_GRACE).into(), run).await;
 
         let fuel_left = store.get_fuel().unwrap_or(0);
         let state = store.into_data();
         let result = match outcome {
             Err(_elapsed) => Err(CallFailure::OutOfTime(limits.time_budget_ms)),
             Ok(Ok(Ok(response))) => Ok(response),
-            Ok(Ok(Err(message))) => Err(CallFailure::PluginError(message)),
+            Ok(Ok(Err(message))) => Err(CallFailure::PluginError(cut(message, MAX_REASON_BYTES))),
             Ok(Err((during_instantiation, error))) => Err(classify(
                 error,
-                during_instantiation,
-                state.limiter.refused,
+                Phase {
+                    during_instantiation,
+                    in_host_call: state.in_host_call,
+                    memory_refused: state.limiter.refused,
+                },
                 limits,
             )),
         };
@@ -263,13 +334,19 @@ impl Runtime {
     }
 }
 
-/// Maps a wasmtime error from instantiation or the call to a [`CallFailure`].
-fn classify(
-    error: wasmtime::Error,
+/// Where a call was when wasmtime returned an error.
+struct Phase {
     during_instantiation: bool,
+    in_host_call: bool,
     memory_refused: bool,
-    limits: &Limits,
-) -> CallFailure {
+}
+
+/// The text of wasmtime's hostcall-fuel error (its type is private): a
+/// transfer from the guest to the host went past [`MAX_HOSTCALL_BYTES`].
+const HOSTCALL_FUEL_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
+
+/// Maps a wasmtime error from instantiation or the call to a [`CallFailure`].
+fn classify(error: wasmtime::Error, phase: Phase, limits: &Limits) -> CallFailure {
     match error.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => return CallFailure::OutOfTime(limits.time_budget_ms),
         Some(Trap::OutOfFuel) => return CallFailure::OutOfFuel(limits.fuel),
@@ -277,20 +354,90 @@ fn classify(
     }
     // A refused memory.grow makes the guest's allocator fail; the trap that
     // follows (an abort, usually `unreachable`) is the consequence.
-    if memory_refused {
+    if phase.memory_refused {
         return CallFailure::OutOfMemory(limits.memory_bytes);
     }
-    if during_instantiation && error.downcast_ref::<Trap>().is_none() {
-        return CallFailure::Instantiate(format!("{error:#}"));
+    if error
+        .chain()
+        .any(|cause| cause.to_string().contains(HOSTCALL_FUEL_EXHAUSTED))
+    {
+        // Inside a host call it was that call's arguments; otherwise the
+        // lift of the answer itself.
+        return if phase.in_host_call {
+            CallFailure::HostCallTooLarge
+        } else {
+            CallFailure::AnswerTooLarge(format!(
+                "answer is larger than {MAX_HOSTCALL_BYTES} bytes (Okta accepts at most 256 KB); it was not read"
+            ))
+        };
     }
-    CallFailure::Trapped(trap_summary(&error))
+    if phase.during_instantiation && error.downcast_ref::<Trap>().is_none() {
+        return CallFailure::Instantiate(cut(error_chain(&error), MAX_REASON_BYTES));
+    }
+    CallFailure::Trapped(cut(error_chain(&error), MAX_REASON_BYTES))
 }
 
-/// The trap's own words without the wasm backtrace, which can be long.
-fn trap_summary(error: &wasmtime::Error) -> String {
-    let text = match error.downcast_ref::<Trap>() {
-        Some(trap) => trap.to_string(),
-        None => format!("{error}"),
-    };
-    text.lines().next().unwrap_or_default().to_owned()
+/// Every cause of `error`, outermost first, joined with `: `, without the
+/// wasm backtrace (which can be long): a trap inside a host call's argument
+/// lowering is only explained by the causes below wasmtime's context.
+fn error_chain(error: &wasmtime::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        let first = text.lines().next().unwrap_or_default().trim();
+        // wasmtime's backtrace context ("error while executing at wasm
+        // backtrace:" and one line per frame) says where, not why.
+        if first.starts_with("error while executing at wasm backtrace") {
+            continue;
+        }
+        if !first.is_empty() && !parts.iter().any(|p| p.contains(first)) {
+            parts.push(first.to_owned());
+        }
+    }
+    if parts.is_empty() {
+        "no cause given".into()
+    } else {
+        parts.join(": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_chain_keeps_every_cause_and_drops_backtraces() {
+        let root = wasmtime::Error::msg("invalid utf-8 sequence of 1 bytes from index 3");
+        let error = root
+            .context("error lowering the argument")
+            .context("error while executing at wasm backtrace:\n    0: 0x1 - <unknown>!f");
+        let chain = error_chain(&error);
+        assert_eq!(
+            chain,
+            "error lowering the argument: invalid utf-8 sequence of 1 bytes from index 3"
+        );
+    }
+
+    #[test]
+    fn hostcall_fuel_exhaustion_is_named_by_where_it_happened() {
+        let error = || {
+            wasmtime::Error::msg(format!(
+                "too much data is being copied between the host and the guest: {HOSTCALL_FUEL_EXHAUSTED}"
+            ))
+        };
+        let phase = |in_host_call| Phase {
+            during_instantiation: false,
+            in_host_call,
+            memory_refused: false,
+        };
+        let limits = Limits::default();
+        assert_eq!(
+            classify(error(), phase(true), &limits),
+            CallFailure::HostCallTooLarge
+        );
+        assert!(matches!(
+            classify(error(), phase(false), &limits),
+            CallFailure::AnswerTooLarge(_)
+        ));
+    }
 }

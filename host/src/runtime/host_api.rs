@@ -40,27 +40,16 @@ impl From<log::Level> for LogLevel {
     }
 }
 
-/// Cuts `message` to at most `max` bytes on a character boundary, marking the cut.
-fn truncate(mut message: String, max: usize) -> String {
-    if message.len() > max {
-        let mut end = max;
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        message.truncate(end);
-        message.push_str("…[truncated]");
-    }
-    message
-}
-
 impl log::Host for CallState {
     fn log(&mut self, level: log::Level, message: String) {
-        if self.logs.len() >= self.max_log_lines {
+        if self.logs.len() >= self.max_log_lines || self.log_bytes_left == 0 {
             self.dropped_log_lines += 1;
             return;
         }
         let level = LogLevel::from(level);
-        let message = truncate(message, self.max_log_line_bytes);
+        let kept = self.max_log_line_bytes.min(self.log_bytes_left);
+        self.log_bytes_left -= message.len().min(kept);
+        let message = crate::text::cut(message, kept);
         // An event of the call's span; quoted and escaped, so a plugin
         // cannot forge log lines with line breaks or control characters.
         match level {
@@ -88,17 +77,3 @@ impl settings::Host for CallState {
 }
 
 impl types::Host for CallState {}
-
-#[cfg(test)]
-mod tests {
-    use super::truncate;
-
-    #[test]
-    fn truncate_respects_char_boundaries() {
-        let s = "é".repeat(10); // 20 bytes
-        let t = truncate(s, 5);
-        assert!(t.starts_with("éé"));
-        assert!(t.ends_with("[truncated]"));
-        assert_eq!(truncate("short".into(), 5), "short");
-    }
-}

@@ -16,7 +16,10 @@ mod host_api;
 
 pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
 pub use cache::{CacheUse, Cached};
-pub use call::{CallFailure, CallReport, LONG_CALL_AFTER, Settings};
+pub use call::{
+    CallFailure, CallReport, LONG_CALL_AFTER, MAX_HOSTCALL_BYTES, MAX_RANDOM_BYTES,
+    MAX_REASON_BYTES, Settings,
+};
 pub use host_api::{LogLevel, LogLine};
 
 use crate::limits::MAX_MEMORY_BYTES;
@@ -49,19 +52,21 @@ pub struct RuntimeConfig {
     pub max_calls_per_hook: u32,
     /// How long a call may wait for its hook's turn and a slot before it is
     /// shed (answered at once with the safe answer). Default 500 ms, and
-    /// never so long that waiting plus the hook's time budget would end past
-    /// [`ANSWER_DEADLINE`].
+    /// never past the call's own deadline (its arrival plus its time
+    /// budget), so waiting cannot push an answer past [`ANSWER_DEADLINE`].
     pub max_queue_wait: Duration,
     /// Calls past [`LONG_CALL_AFTER`] that run at once; the other long
     /// calls wait for a turn (taking turns at every epoch tick), so calls
     /// that loop until their budget cannot crowd out short ones. Default:
     /// the machine's cores less one, at least one.
     pub max_long_calls: u32,
-    /// Linear memories per instance slot. Default 2 (Rust and C components
-    /// use one; some toolchains add an adapter memory).
+    /// Linear memories per instance slot, and so the most one plugin may
+    /// declare (a plugin with more is refused at upload). Default 2 (Rust
+    /// and C components use one; some toolchains add an adapter memory).
     pub memories_per_instance: u32,
-    /// Core instances per instance slot. Default 32 (components from other
-    /// languages contain many small shim modules).
+    /// Core instances per instance slot, and so the most one plugin may
+    /// contain; also the most tables one plugin may define. Default 32
+    /// (components from other languages contain many small shim modules).
     pub core_instances_per_instance: u32,
 }
 
@@ -95,6 +100,14 @@ pub enum CompileError {
     /// exports do not match the `hook-handler` world.
     #[error("does not fit the hookwarden:inline-hook/hook-handler world: {0}")]
     WrongWorld(String),
+    /// The component declares more linear memories, tables or core
+    /// instances than one instance slot holds
+    /// ([`RuntimeConfig::memories_per_instance`],
+    /// [`RuntimeConfig::core_instances_per_instance`]).
+    #[error(
+        "uses more than one plugin's share of the instance pool ({0}); a plugin may declare at most {1} memories and {2} core instances and tables"
+    )]
+    OverPoolShare(String, u32, u32),
 }
 
 /// A compiled, pre-instantiated plugin, ready for any number of calls.
@@ -115,6 +128,8 @@ pub struct Runtime {
     admission: Admission,
     max_calls_per_hook: u32,
     long_call_turns: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Memories, and core instances and tables, one plugin may declare.
+    pool_share: (u32, u32),
 }
 
 impl Runtime {
@@ -132,6 +147,14 @@ impl Runtime {
             .total_tables(config.max_instances * config.core_instances_per_instance)
             .total_core_instances(config.max_instances * config.core_instances_per_instance)
             .total_stacks(config.max_instances)
+            // One call gets at most one slot's share of the pool: a plugin
+            // declaring more memories, tables or core instances than a slot
+            // holds is refused at upload (wasmtime checks this when it
+            // compiles or loads a component), so no call can take the
+            // memories every other call needs.
+            .max_memories_per_component(config.memories_per_instance)
+            .max_tables_per_component(config.core_instances_per_instance)
+            .max_core_instances_per_component(config.core_instances_per_instance)
             .max_memory_size(MAX_MEMORY_BYTES as usize)
             .max_tables_per_module(4)
             .table_elements(1 << 16)
@@ -172,6 +195,10 @@ impl Runtime {
             long_call_turns: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 config.max_long_calls.max(1) as usize,
             )),
+            pool_share: (
+                config.memories_per_instance,
+                config.core_instances_per_instance,
+            ),
         })
     }
 
@@ -181,15 +208,21 @@ impl Runtime {
     }
 
     /// Waits for a permit of `gate` and a free instance slot, no longer than
-    /// [`RuntimeConfig::max_queue_wait`] and never so long that a call with
-    /// time budget `budget` would end past [`ANSWER_DEADLINE`]. Hold the
+    /// [`RuntimeConfig::max_queue_wait`] and never past `deadline`, the
+    /// call's own deadline (its arrival plus its time budget). Hold the
     /// ticket for the whole call.
     ///
     /// # Errors
     ///
     /// [`Shed`] when the call should not run: answer it at once.
-    pub async fn admit(&self, gate: &CallGate, budget: Duration) -> Result<Ticket, Shed> {
-        self.admission.admit(gate, budget).await
+    pub async fn admit(
+        &self,
+        gate: &CallGate,
+        deadline: std::time::Instant,
+    ) -> Result<Ticket, Shed> {
+        self.admission
+            .admit(gate, tokio::time::Instant::from_std(deadline))
+            .await
     }
 
     /// Calls in flight now, over all hooks.
@@ -224,10 +257,20 @@ impl Runtime {
                 CompileError::Invalid("the bytes do not start with a WebAssembly header".into())
             });
         }
-        let component = Component::new(&self.engine, bytes)
-            .map_err(|e| CompileError::Invalid(format!("{e:#}")))?;
+        let component = Component::new(&self.engine, bytes).map_err(|e| self.refusal(&e))?;
         let plugin = self.pre_instantiate(&component)?;
         Ok((plugin, component))
+    }
+
+    /// Why wasmtime refused to compile or load a component, in the
+    /// [`CompileError`] that says so.
+    pub(crate) fn refusal(&self, error: &wasmtime::Error) -> CompileError {
+        let text = format!("{error:#}");
+        if text.contains("in the pooling allocator") {
+            CompileError::OverPoolShare(text, self.pool_share.0, self.pool_share.1)
+        } else {
+            CompileError::Invalid(text)
+        }
     }
 
     /// Links a compiled component against the host API and checks that it
@@ -296,6 +339,24 @@ mod tests {
         let empty = wat::parse_str("(component)").unwrap();
         let err = runtime().compile(&empty).unwrap_err();
         assert!(matches!(err, CompileError::WrongWorld(_)), "{err}");
+    }
+
+    #[test]
+    fn a_component_over_one_slots_share_of_the_pool_is_refused() {
+        // Three core modules with a memory each: one more than a slot holds.
+        let memories = wat::parse_str(
+            r#"(component
+                (core module $m (memory 1))
+                (core instance (instantiate $m))
+                (core instance (instantiate $m))
+                (core instance (instantiate $m))
+            )"#,
+        )
+        .unwrap();
+        let err = runtime().compile(&memories).unwrap_err();
+        assert!(matches!(err, CompileError::OverPoolShare(..)), "{err}");
+        assert!(err.to_string().contains("3 Wasm linear memories"), "{err}");
+        assert!(err.to_string().contains("at most 2 memories"), "{err}");
     }
 
     #[test]

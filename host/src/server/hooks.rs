@@ -45,6 +45,9 @@ async fn serve_call(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    // Every deadline of the call counts from here: the request's head has
+    // been read (the server's header timeout bounds that part).
+    let arrived = std::time::Instant::now();
     let hook = state
         .registry
         .hook(&id)
@@ -59,7 +62,10 @@ async fn serve_call(
         reject(&state, &hook, Source::Hook, status, error.to_string());
         error
     };
-    let body = super::read_body(body, state.config.max_body_bytes, state.config.body_timeout)
+    // The body must arrive within the body timeout and within the hook's
+    // own budget, which also covers the wait for a turn and the plugin.
+    let body_timeout = state.config.body_timeout.min(hook.run.limits.time_budget());
+    let body = super::read_body(body, state.config.max_body_bytes, body_timeout)
         .await
         .map_err(rejected)?;
     let envelope =
@@ -70,7 +76,7 @@ async fn serve_call(
     if let Some(kept) = state.replays.get(&id, &event_id, &body) {
         return Ok(replay(&state, &hook, &event_id, kept));
     }
-    let execution = exec::run(state.registry.runtime(), &hook.run, envelope).await;
+    let execution = exec::run(state.registry.runtime(), &hook.run, envelope, arrived).await;
     tracing::info!(
         outcome = execution.outcome.as_str(),
         duration_us = execution.duration.as_micros() as u64,

@@ -47,8 +47,9 @@ pub struct InvokeArgs {
     /// repeat for more.
     #[arg(long = "setting", value_name = "KEY=VALUE", value_parser = parse_setting)]
     pub settings: Vec<(String, String)>,
-    /// Wall-clock budget for instantiation plus the call, in milliseconds:
-    /// 1 to 2999. Default 2000.
+    /// Wall-clock budget of the call in milliseconds, counted from when the
+    /// request is handed over (as the server counts from its arrival): 1 to
+    /// 2800. Default 2000.
     #[arg(long, value_name = "MS")]
     pub time_budget_ms: Option<u64>,
     /// Fuel for the call (about one unit per WebAssembly instruction); at
@@ -104,7 +105,7 @@ pub(super) async fn run(args: InvokeArgs) -> anyhow::Result<ExitCode> {
         failure_policy: FailurePolicy::default(),
         gate: runtime.call_gate(),
     };
-    let execution = exec::execute(&runtime, &hook, &request)
+    let execution = exec::execute(&runtime, &hook, &request, std::time::Instant::now())
         .await
         .map_err(|e| anyhow!("the request is not a {} request: {e}", args.hook_type))?;
 

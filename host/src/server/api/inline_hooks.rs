@@ -560,12 +560,19 @@ pub async fn execute(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let arrived = std::time::Instant::now();
     let hook = state
         .registry
         .hook(&id)
         .ok_or_else(|| ApiError::hook_not_found(&id))?;
-    let bytes = read_body(body, state.config.max_body_bytes, state.config.body_timeout).await?;
-    let execution = match exec::execute(state.registry.runtime(), &hook.run, &bytes).await {
+    let bytes = read_body(
+        body,
+        state.config.max_body_bytes,
+        state.config.body_timeout.min(hook.run.limits.time_budget()),
+    )
+    .await?;
+    let execution = match exec::execute(state.registry.runtime(), &hook.run, &bytes, arrived).await
+    {
         Ok(execution) => execution,
         Err(e) => {
             let error = ApiError::from(e);
