@@ -363,7 +363,12 @@ impl TestServer {
             .expect("creating the hook")
     }
 
-    /// The data directory.
+    /// A client of this server, to move into a task.
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
+    /// The server's data directory.
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()
     }

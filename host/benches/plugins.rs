@@ -139,7 +139,9 @@ fn plugins(c: &mut Criterion) {
             gate: runtime.call_gate(),
         };
         let request = samples::request(subject.hook_type).as_bytes();
-        let once = tokio.block_on(execute(&runtime, &hook, request)).unwrap();
+        let once = tokio
+            .block_on(execute(&runtime, &hook, request, std::time::Instant::now()))
+            .unwrap();
         assert_eq!(once.outcome, Outcome::Ok, "{label}: {:?}", once.reason);
         eprintln!(
             "{label}: {} bytes, compiled in {:.2} s, one call: {} fuel, {} KiB peak memory",
@@ -149,8 +151,11 @@ fn plugins(c: &mut Criterion) {
             once.peak_memory_bytes / 1024
         );
         group.bench_function(&label, |b| {
-            b.to_async(&tokio)
-                .iter(|| async { execute(&runtime, &hook, request).await.unwrap() })
+            b.to_async(&tokio).iter(|| async {
+                execute(&runtime, &hook, request, std::time::Instant::now())
+                    .await
+                    .unwrap()
+            })
         });
     }
     group.finish();

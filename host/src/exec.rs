@@ -153,15 +153,11 @@ fn failure_outcome(failure: &CallFailure) -> Outcome {
 /// that make it invalid.
 fn checked_reply(
     hook: HookType,
-    envelope: &Envelope,
+    facts: &RequestFacts<'_>,
     answer: Value,
 ) -> (Result<Reply, String>, Vec<Finding>) {
     let body = JsonBody::new(answer);
-    let facts = RequestFacts {
-        request_type: envelope.request.request_type.as_deref(),
-        data: &envelope.data,
-    };
-    let findings = contract::check_answer(hook, &facts, body.value(), body.encoded().len());
+    let findings = contract::check_answer(hook, facts, body.value(), body.encoded().len());
     if contract::has_errors(&findings) {
         let first = findings
             .iter()
@@ -189,7 +185,11 @@ type Judged = (Result<Reply, (Outcome, String)>, Vec<Finding>);
 
 /// Judges the plugin's result: converts and checks an answer, or names the
 /// failure.
-fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailure>) -> Judged {
+fn judge(
+    hook: HookType,
+    facts: &RequestFacts<'_>,
+    result: Result<Response, CallFailure>,
+) -> Judged {
     let response = match result {
         Err(failure) => {
             return (
@@ -205,7 +205,7 @@ fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailu
     let size = answer::lifted_size(&response);
     if size >= contract::MAX_RESPONSE_BYTES {
         let message = format!(
-            "the answer holds {size} bytes of text, more than Okta accepts ({} bytes); it was not parsed",
+            "the answer holds {size} bytes of text, more than Okta's 256 KB ({} bytes); it was not parsed",
             contract::MAX_RESPONSE_BYTES
         );
         let finding = Finding {
@@ -233,7 +233,7 @@ fn judge(hook: HookType, envelope: &Envelope, result: Result<Response, CallFailu
                 vec![finding],
             )
         }
-        Ok(answer) => match checked_reply(hook, envelope, answer) {
+        Ok(answer) => match checked_reply(hook, facts, answer) {
             (Ok(reply), findings) => (Ok(reply), findings),
             (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
         },
@@ -271,19 +271,27 @@ pub async fn run(
     arrived: Instant,
 ) -> Execution {
     let deadline = arrived + hook.limits.time_budget();
+    let Envelope { request, data } = envelope;
+    let event_id = request.event_id.clone();
+    let request_type = request.request_type.clone();
     let report = match runtime.admit(&hook.gate, deadline).await {
         Err(shed) => CallReport::not_run(CallFailure::Overloaded(shed), arrived.elapsed()),
-        Ok(_ticket) => {
+        Ok(ticket) => {
             runtime
                 .call(
-                    &hook.plugin,
-                    &envelope.request,
+                    hook.plugin.clone(),
+                    request,
                     hook.settings.clone(),
-                    &hook.limits,
+                    hook.limits,
                     deadline,
+                    ticket,
                 )
                 .await
         }
+    };
+    let facts = RequestFacts {
+        request_type: request_type.as_deref(),
+        data: &data,
     };
     let plugin_debug_context = report
         .result
@@ -291,7 +299,7 @@ pub async fn run(
         .ok()
         .and_then(|response| response.debug_context.as_deref())
         .and_then(kept_debug_context);
-    let (result, mut findings) = judge(hook.hook_type, &envelope, report.result);
+    let (result, mut findings) = judge(hook.hook_type, &facts, report.result);
     keep_findings(&mut findings);
 
     let (reply, outcome, reason) = match result {
@@ -299,7 +307,7 @@ pub async fn run(
         Err((outcome, reason)) => {
             let reason = cut(reason, MAX_REASON_BYTES);
             tracing::warn!(
-                event_id = %envelope.request.event_id,
+                event_id = %event_id,
                 outcome = outcome.as_str(),
                 %reason,
                 "plugin failed; sending the safe answer"
@@ -313,7 +321,7 @@ pub async fn run(
         outcome,
         reason,
         findings,
-        event_id: envelope.request.event_id,
+        event_id,
         plugin_debug_context,
         duration: report.duration,
         fuel_consumed: report.fuel_consumed,

@@ -17,6 +17,7 @@ mod observability;
 mod otel;
 mod overload;
 mod persistence;
+mod promise;
 mod requests;
 mod secrets;
 mod shutdown;

@@ -164,9 +164,6 @@ pub struct CallState {
     pub(super) max_log_lines: usize,
     pub(super) max_log_line_bytes: usize,
     pub(super) log_bytes_left: usize,
-    /// Whether the plugin is inside a host call now (between wasmtime's
-    /// `CallingHost` and `ReturningFromHost`).
-    in_host_call: bool,
 }
 
 impl WasiView for CallState {
@@ -199,10 +196,21 @@ fn give_up(turn: &Turn) {
     drop(turn.lock().unwrap_or_else(|e| e.into_inner()).take());
 }
 
+/// How long past a call's deadline the caller waits for the sandbox's
+/// report before it answers without it: 50 ms. Only reached when the
+/// sandbox threads are all held by work WebAssembly cannot interrupt (one
+/// instruction touching a hundred megabytes of fresh memory, say); the
+/// call's task is aborted then and its slot comes back when it ends.
+const REPORT_GRACE: Duration = Duration::from_millis(50);
+
 impl Runtime {
     /// Runs `plugin` once on `request` in a fresh store under `limits`,
     /// stopping it at `deadline` (the request's arrival plus its time
-    /// budget).
+    /// budget). `ticket` is held until the instance is gone.
+    ///
+    /// The call runs on the sandbox's own threads, never on the caller's:
+    /// whatever a plugin does there, the caller's runtime keeps serving and
+    /// this future ends by `deadline` + [`REPORT_GRACE`].
     ///
     /// Never fails as a Rust call: every failure of the plugin is reported in
     /// [`CallReport::result`]. The call yields to the async runtime at every
@@ -211,126 +219,160 @@ impl Runtime {
     /// dropped at most [`BACKSTOP_GRACE`] later.
     pub async fn call(
         &self,
-        plugin: &Plugin,
-        request: &Request,
+        plugin: Arc<Plugin>,
+        request: Request,
         settings: Arc<Settings>,
-        limits: &Limits,
+        limits: Limits,
         deadline: Instant,
+        ticket: super::Ticket,
     ) -> CallReport {
         let start = Instant::now();
-        let state = CallState {
-            wasi: sandboxed_wasi(),
-            table: ResourceTable::new(),
-            limiter: CallLimiter {
-                cap: limits.memory_bytes,
-                total: 0,
-                peak: 0,
-                refused: false,
-            },
-            settings,
-            logs: Vec::new(),
-            dropped_log_lines: 0,
-            max_log_lines: limits.max_log_lines as usize,
-            max_log_line_bytes: limits.max_log_line_bytes as usize,
-            log_bytes_left: limits.max_log_bytes as usize,
-            in_host_call: false,
-        };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
-        // Fuel is enabled engine-wide, so setting it cannot fail.
-        let _ = store.set_fuel(limits.fuel);
-        store.set_epoch_deadline(1);
-        let long_after = start + LONG_CALL_AFTER;
-        let turns = self.long_call_turns.clone();
-        let turn: Turn = Arc::default();
-        store.epoch_deadline_callback({
-            let turn = turn.clone();
-            move |_| {
-                let now = Instant::now();
-                if now >= deadline {
-                    return Ok(UpdateDeadline::Interrupt);
-                }
-                // tokio's yield_now defers the wake-up until the scheduler has
-                // polled its I/O and timer driver; a plain `Yield` wakes at
-                // once, and a looping plugin would then starve the driver of
-                // its worker thread for up to 61 ticks.
-                if now < long_after {
-                    return Ok(UpdateDeadline::YieldCustom(
-                        1,
-                        Box::pin(tokio::task::yield_now()),
-                    ));
-                }
-                // A long call runs only while it holds one of the few long-call
-                // turns. It gives its turn back at every tick and queues for the
-                // next (the semaphore is fair), so long calls take turns on those
-                // cores and short calls never queue behind them.
-                let (turns, turn) = (turns.clone(), turn.clone());
-                give_up(&turn);
-                Ok(UpdateDeadline::YieldCustom(
-                    1,
-                    Box::pin(async move {
-                        tokio::task::yield_now().await;
-                        let wait = tokio::time::timeout_at(deadline.into(), turns.acquire_owned());
-                        if let Ok(Ok(permit)) = wait.await {
-                            *turn.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
-                        }
-                    }),
-                ))
-            }
+        let (engine, turns) = (self.engine.clone(), self.long_call_turns.clone());
+        let task = self.sandbox().spawn(async move {
+            let report = run_in_store(
+                engine, turns, &plugin, &request, settings, &limits, deadline,
+            )
+            .await;
+            drop(ticket);
+            report
         });
-        // A call waiting in the host (a WASI clock wait, say) uses no core:
-        // it gives its turn up on the way in. Back in WebAssembly it runs on
-        // until the next tick, where it queues for a turn again.
-        store.call_hook(move |mut ctx, hook| {
-            match hook {
-                CallHook::CallingHost => {
-                    ctx.data_mut().in_host_call = true;
-                    give_up(&turn);
-                }
-                CallHook::ReturningFromHost => ctx.data_mut().in_host_call = false,
-                CallHook::CallingWasm | CallHook::ReturningFromWasm => {}
+        let abort = task.abort_handle();
+        match tokio::time::timeout_at((deadline + REPORT_GRACE).into(), task).await {
+            Ok(Ok(report)) => report,
+            Ok(Err(panicked)) => CallReport::not_run(
+                CallFailure::Instantiate(format!("the sandbox task failed: {panicked}")),
+                start.elapsed(),
+            ),
+            Err(_late) => {
+                abort.abort();
+                CallReport::not_run(
+                    CallFailure::OutOfTime(limits.time_budget_ms),
+                    start.elapsed(),
+                )
             }
-            Ok(())
-        });
-
-        let run = async {
-            let instance = plugin
-                .pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| (true, e))?;
-            instance
-                .call_handle(&mut store, request)
-                .await
-                .map_err(|e| (false, e))
-        };
-        let outcome = tokio::time::timeout_at((deadline + BACKSTOP_GRACE).into(), run).await;
-
-        let fuel_left = store.get_fuel().unwrap_or(0);
-        let state = store.into_data();
-        let result = match outcome {
-            Err(_elapsed) => Err(CallFailure::OutOfTime(limits.time_budget_ms)),
-            Ok(Ok(Ok(response))) => Ok(response),
-            Ok(Ok(Err(message))) => Err(CallFailure::PluginError(cut(message, MAX_REASON_BYTES))),
-            Ok(Err((during_instantiation, error))) => Err(classify(
-                error,
-                Phase {
-                    during_instantiation,
-                    in_host_call: state.in_host_call,
-                    memory_refused: state.limiter.refused,
-                },
-                limits,
-            )),
-        };
-        CallReport {
-            result,
-            duration: start.elapsed(),
-            fuel_consumed: limits.fuel.saturating_sub(fuel_left),
-            peak_memory_bytes: state.limiter.peak,
-            logs: state.logs,
-            dropped_log_lines: state.dropped_log_lines,
         }
+    }
+}
+
+/// [`Runtime::call`]'s work, on a sandbox thread.
+async fn run_in_store(
+    engine: wasmtime::Engine,
+    turns: Arc<tokio::sync::Semaphore>,
+    plugin: &Plugin,
+    request: &Request,
+    settings: Arc<Settings>,
+    limits: &Limits,
+    deadline: Instant,
+) -> CallReport {
+    let start = Instant::now();
+    let state = CallState {
+        wasi: sandboxed_wasi(),
+        table: ResourceTable::new(),
+        limiter: CallLimiter {
+            cap: limits.memory_bytes,
+            total: 0,
+            peak: 0,
+            refused: false,
+        },
+        settings,
+        logs: Vec::new(),
+        dropped_log_lines: 0,
+        max_log_lines: limits.max_log_lines as usize,
+        max_log_line_bytes: limits.max_log_line_bytes as usize,
+        log_bytes_left: limits.max_log_bytes as usize,
+    };
+    let mut store = Store::new(&engine, state);
+    store.limiter(|s| &mut s.limiter);
+    store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
+    // Fuel is enabled engine-wide, so setting it cannot fail.
+    let _ = store.set_fuel(limits.fuel);
+    store.set_epoch_deadline(1);
+    let long_after = start + LONG_CALL_AFTER;
+    let turn: Turn = Arc::default();
+    store.epoch_deadline_callback({
+        let turn = turn.clone();
+        move |_| {
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(UpdateDeadline::Interrupt);
+            }
+            // tokio's yield_now defers the wake-up until the scheduler has
+            // polled its I/O and timer driver; a plain `Yield` wakes at
+            // once, and a looping plugin would then starve the driver of
+            // its worker thread for up to 61 ticks.
+            if now < long_after {
+                return Ok(UpdateDeadline::YieldCustom(
+                    1,
+                    Box::pin(tokio::task::yield_now()),
+                ));
+            }
+            // A long call runs only while it holds one of the few long-call
+            // turns. It gives its turn back at every tick and queues for the
+            // next (the semaphore is fair), so long calls take turns on those
+            // cores and short calls never queue behind them.
+            let (turns, turn) = (turns.clone(), turn.clone());
+            give_up(&turn);
+            Ok(UpdateDeadline::YieldCustom(
+                1,
+                Box::pin(async move {
+                    tokio::task::yield_now().await;
+                    let wait = tokio::time::timeout_at(deadline.into(), turns.acquire_owned());
+                    if let Ok(Ok(permit)) = wait.await {
+                        *turn.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
+                    }
+                }),
+            ))
+        }
+    });
+    // A call waiting in the host (a WASI clock wait, say) uses no core:
+    // it gives its turn up on the way in. Back in WebAssembly it runs on
+    // until the next tick, where it queues for a turn again.
+    store.call_hook(move |_, hook| {
+        if matches!(hook, CallHook::CallingHost) {
+            give_up(&turn);
+        }
+        Ok(())
+    });
+
+    let run = async {
+        let instance = plugin
+            .pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| (true, e))?;
+        instance
+            .call_handle(&mut store, request)
+            .await
+            .map_err(|e| (false, e))
+    };
+    let outcome = tokio::time::timeout_at((deadline + BACKSTOP_GRACE).into(), run).await;
+
+    let fuel_left = store.get_fuel().unwrap_or(0);
+    let state = store.into_data();
+    let result = match outcome {
+        Err(_elapsed) => Err(CallFailure::OutOfTime(limits.time_budget_ms)),
+        Ok(Ok(Ok(response))) => Ok(response),
+        Ok(Ok(Err(message))) => Err(CallFailure::PluginError(cut(message, MAX_REASON_BYTES))),
+        Ok(Err((during_instantiation, error))) => Err(classify(
+            &error,
+            Phase {
+                during_instantiation,
+                // An error raised while WebAssembly was on the stack (a
+                // host call's) carries a wasm backtrace; the lift of the
+                // answer happens after the guest returned.
+                in_host_call: error.downcast_ref::<wasmtime::WasmBacktrace>().is_some(),
+                memory_refused: state.limiter.refused,
+            },
+            limits,
+        )),
+    };
+    CallReport {
+        result,
+        duration: start.elapsed(),
+        fuel_consumed: limits.fuel.saturating_sub(fuel_left),
+        peak_memory_bytes: state.limiter.peak,
+        logs: state.logs,
+        dropped_log_lines: state.dropped_log_lines,
     }
 }
 
@@ -346,7 +388,7 @@ struct Phase {
 const HOSTCALL_FUEL_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
 
 /// Maps a wasmtime error from instantiation or the call to a [`CallFailure`].
-fn classify(error: wasmtime::Error, phase: Phase, limits: &Limits) -> CallFailure {
+fn classify(error: &wasmtime::Error, phase: Phase, limits: &Limits) -> CallFailure {
     match error.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => return CallFailure::OutOfTime(limits.time_budget_ms),
         Some(Trap::OutOfFuel) => return CallFailure::OutOfFuel(limits.fuel),
@@ -372,9 +414,9 @@ fn classify(error: wasmtime::Error, phase: Phase, limits: &Limits) -> CallFailur
         };
     }
     if phase.during_instantiation && error.downcast_ref::<Trap>().is_none() {
-        return CallFailure::Instantiate(cut(error_chain(&error), MAX_REASON_BYTES));
+        return CallFailure::Instantiate(cut(error_chain(error), MAX_REASON_BYTES));
     }
-    CallFailure::Trapped(cut(error_chain(&error), MAX_REASON_BYTES))
+    CallFailure::Trapped(cut(error_chain(error), MAX_REASON_BYTES))
 }
 
 /// Every cause of `error`, outermost first, joined with `: `, without the
@@ -432,11 +474,11 @@ mod tests {
         };
         let limits = Limits::default();
         assert_eq!(
-            classify(error(), phase(true), &limits),
+            classify(&error(), phase(true), &limits),
             CallFailure::HostCallTooLarge
         );
         assert!(matches!(
-            classify(error(), phase(false), &limits),
+            classify(&error(), phase(false), &limits),
             CallFailure::AnswerTooLarge(_)
         ));
     }

@@ -6,7 +6,9 @@
 //! - [`Runtime::compile`] validates and compiles a component into a
 //!   [`Plugin`], pre-instantiated so a call only has to allocate.
 //! - [`Runtime::admit`] bounds the calls in flight, per hook and in total.
-//! - [`Runtime::call`] runs one call in a fresh store.
+//! - [`Runtime::call`] runs one call in a fresh store, on the sandbox's own
+//!   threads (a tokio runtime of their own), so nothing a plugin does can
+//!   hold the threads that serve HTTP and answer at deadlines.
 
 mod admission;
 pub mod bindings;
@@ -55,6 +57,9 @@ pub struct RuntimeConfig {
     /// never past the call's own deadline (its arrival plus its time
     /// budget), so waiting cannot push an answer past [`ANSWER_DEADLINE`].
     pub max_queue_wait: Duration,
+    /// Threads plugin calls run on (a tokio runtime of their own, apart
+    /// from the one serving HTTP). Default: the machine's cores.
+    pub sandbox_threads: u32,
     /// Calls past [`LONG_CALL_AFTER`] that run at once; the other long
     /// calls wait for a turn (taking turns at every epoch tick), so calls
     /// that loop until their budget cannot crowd out short ones. Default:
@@ -79,6 +84,7 @@ impl Default for RuntimeConfig {
             max_long_calls: std::thread::available_parallelism()
                 .map_or(1, |n| n.get() as u32 - 1)
                 .max(1),
+            sandbox_threads: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
             memories_per_instance: 2,
             core_instances_per_instance: 32,
         }
@@ -130,6 +136,18 @@ pub struct Runtime {
     long_call_turns: std::sync::Arc<tokio::sync::Semaphore>,
     /// Memories, and core instances and tables, one plugin may declare.
     pool_share: (u32, u32),
+    /// The threads plugin calls run on (`None` only while dropping).
+    sandbox: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Dropping a tokio runtime blocks, which is not allowed inside
+        // another runtime; calls still running are abandoned.
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown_background();
+        }
+    }
 }
 
 impl Runtime {
@@ -187,7 +205,13 @@ impl Runtime {
         .map_err(|e| anyhow::anyhow!("{e:#}"))?;
 
         spawn_epoch_ticker(&engine);
+        let sandbox = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.sandbox_threads.max(1) as usize)
+            .thread_name("hookwarden-sandbox")
+            .enable_all()
+            .build()?;
         Ok(Runtime {
+            sandbox: Some(sandbox),
             engine,
             linker,
             admission: Admission::new(config.max_instances, config.max_queue_wait),
@@ -230,9 +254,12 @@ impl Runtime {
         self.admission.in_flight()
     }
 
-    /// The wasmtime engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The runtime plugin calls run on.
+    fn sandbox(&self) -> &tokio::runtime::Handle {
+        self.sandbox
+            .as_ref()
+            .expect("the sandbox lives as long as the runtime")
+            .handle()
     }
 
     /// Validates `bytes` as a hook-handler component and compiles it.

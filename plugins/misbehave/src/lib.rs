@@ -31,9 +31,24 @@
 //!     and reads the wall clock, which it grants; debugContext reports each
 //!     attempt as `"ok..."` or `"denied: <error>"`, and the clock's seconds
 //!     since 1970.
+//!   * `nap`: busy-waits `slow_ms` milliseconds (default 30), then sleeps
+//!     `sleep_ms` (default 60000) in a WASI clock wait, then answers with no
+//!     changes.
+//!   * `huge-json`: one raw `com.okta.access.patch` command whose value is
+//!     about `size` bytes (default 8 MiB) of JSON text: many small patch
+//!     operations, the costliest JSON to parse and check.
+//!   * `big-log`: one log line of `size` bytes (default 100 MiB).
+//!   * `big-error`: fails with a message of `size` bytes (default 64 MiB).
+//!   * `big-random`: asks WASI for `size` random bytes at once (default
+//!     64 MiB).
+//!   * `big-settings-key`: looks up a setting whose key is `size` bytes
+//!     long (default 8 MiB).
+//!   * `bad-log-pointer`: calls the host's `log` with a message pointer
+//!     outside its memory (a trap while the host lifts the argument).
 //!   * anything else: fails with `misbehave: unknown mode`.
-//! * `slow_ms`: the delay of `slow`.
-//! * `size`, `count`, `port`: see `huge`, `many` and `escape`.
+//! * `slow_ms`, `sleep_ms`: the delays of `slow` and `nap`.
+//! * `size`, `count`, `port`: see `huge`, `many`, the `big-*` modes and
+//!   `escape`.
 
 use hookwarden_guest::serde_json::json;
 use hookwarden_guest::{Handler, Patch, Request, Response, Result, log, settings};
@@ -72,6 +87,46 @@ fn recurse(depth: u64) -> u64 {
         return depth;
     }
     black_box(recurse(black_box(depth + 1))).wrapping_add(1)
+}
+
+/// Busy-waits `ms` milliseconds.
+fn busy_wait(ms: u64) {
+    let deadline = Instant::now() + Duration::from_millis(ms);
+    while Instant::now() < deadline {
+        black_box(());
+    }
+}
+
+/// Calls the host's `log` import directly with a message pointer past the
+/// end of linear memory: the host fails lifting the argument.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+fn log_bad_pointer() -> Result<()> {
+    #[link(wasm_import_module = "hookwarden:inline-hook/log@0.1.0")]
+    unsafe extern "C" {
+        #[link_name = "log"]
+        fn raw_log(level: i32, ptr: usize, len: usize);
+    }
+    // SAFETY: the host reads the message (and fails to: it is out of
+    // bounds); nothing on this side is dereferenced.
+    unsafe { raw_log(2, 0xFFFF_FF00, 0x1000) };
+    Ok(())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn log_bad_pointer() -> Result<()> {
+    Err("misbehave: bad-log-pointer needs the host".into())
+}
+
+/// Asks WASI for `len` random bytes in one call.
+#[cfg(target_arch = "wasm32")]
+fn random_bytes(len: u64) -> usize {
+    wasip2::random::random::get_random_bytes(len).len()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn random_bytes(len: u64) -> usize {
+    len as usize
 }
 
 /// Keeps logging until a limit stops it.
@@ -144,13 +199,45 @@ impl Handler for Misbehave {
             "bad-json" => {
                 response.raw_json("com.okta.access.patch", "{not json");
             }
-            "slow" => {
-                let ms = settings::parse("slow_ms")?.unwrap_or(100);
-                let deadline = Instant::now() + Duration::from_millis(ms);
-                while Instant::now() < deadline {
-                    black_box(());
-                }
+            "slow" => busy_wait(settings::parse("slow_ms")?.unwrap_or(100)),
+            "nap" => {
+                busy_wait(settings::parse("slow_ms")?.unwrap_or(30));
+                let sleep_ms = settings::parse("sleep_ms")?.unwrap_or(60_000);
+                std::thread::sleep(Duration::from_millis(sleep_ms));
             }
+            "huge-json" => {
+                let size: usize = settings::parse("size")?.unwrap_or(8 << 20);
+                let mut text = String::with_capacity(size + 64);
+                text.push('[');
+                let mut i = 0u64;
+                while text.len() < size {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(&format!(r#"{{"op":"add","path":"/claims/c{i}","value":{i}}}"#));
+                    i += 1;
+                }
+                text.push(']');
+                response.raw_json("com.okta.access.patch", text);
+            }
+            "big-log" => {
+                let size: usize = settings::parse("size")?.unwrap_or(100 << 20);
+                log::info("x".repeat(size));
+            }
+            "big-error" => {
+                let size: usize = settings::parse("size")?.unwrap_or(64 << 20);
+                return Err("e".repeat(size).into());
+            }
+            "big-random" => {
+                let size: u64 = settings::parse("size")?.unwrap_or(64 << 20);
+                let got = random_bytes(size);
+                response.set_debug_context(json!({ "random_bytes": got }))?;
+            }
+            "big-settings-key" => {
+                let size: usize = settings::parse("size")?.unwrap_or(8 << 20);
+                black_box(settings::get(&"k".repeat(size)));
+            }
+            "bad-log-pointer" => log_bad_pointer()?,
             "state" => {
                 let calls = CALLS.fetch_add(1, Ordering::SeqCst) + 1;
                 response.set_debug_context(json!({ "calls": calls }))?;
