@@ -25,6 +25,10 @@ pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 pub const DEFAULT_LIMIT: usize = 100;
 /// Largest page size of a query: 1000 (Okta's System Log maximum).
 pub const MAX_LIMIT: usize = 1000;
+/// Most bytes of stored records one page holds: 2 MiB (at least one record
+/// is always returned). A fuller page ends early, with a `next` cursor, so
+/// `GET /api/v1/logs` answers stay small whatever the records hold.
+pub const MAX_PAGE_BYTES: usize = 2 << 20;
 
 /// Retention of the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,9 +318,11 @@ impl Journal {
             None => self.tree.range::<&[u8], _>(..),
         };
         let mut records = Vec::new();
+        let mut bytes = 0usize;
         let mut more = false;
         for entry in range.rev() {
             let Ok((_, value)) = entry else { break };
+            let size = value.len();
             let Ok(record) = serde_json::from_slice::<ExecutionRecord>(&value) else {
                 continue;
             };
@@ -330,10 +336,11 @@ impl Journal {
             if !matches(query, &record) {
                 continue;
             }
-            if records.len() == limit {
+            if records.len() == limit || (!records.is_empty() && bytes + size > MAX_PAGE_BYTES) {
                 more = true;
                 break;
             }
+            bytes += size;
             records.push(record);
         }
         let next = more.then(|| records.last().map(|r| r.id.clone())).flatten();
@@ -516,6 +523,43 @@ mod tests {
             }),
             Err(QueryError::BadCursor)
         );
+    }
+
+    #[test]
+    fn a_page_holds_at_most_its_byte_bound_and_always_one_record() {
+        let (_dir, journal) = journal(JournalConfig::default());
+        // Records of ~600 KB each (a hook that keeps bodies): three fit in a
+        // page of 2 MiB, the fourth starts the next page.
+        for i in 0..7 {
+            let mut r = record("calA", "ok", &format!("e{i}"));
+            r.request = Some(Value::String("r".repeat(600_000)));
+            journal.add(r);
+        }
+        let mut query = Query::default();
+        let mut sizes = Vec::new();
+        loop {
+            let page = journal.query(&query).unwrap();
+            let bytes: usize = page
+                .records
+                .iter()
+                .map(|r| serde_json::to_vec(r).unwrap().len())
+                .sum();
+            assert!(bytes <= MAX_PAGE_BYTES, "{bytes}");
+            sizes.push(page.records.len());
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(sizes, [3, 3, 1]);
+
+        // One record larger than the bound still comes, alone.
+        let mut big = record("calA", "ok", "big");
+        big.request = Some(Value::String("r".repeat(MAX_PAGE_BYTES)));
+        journal.add(big);
+        let page = journal.query(&Query::default()).unwrap();
+        assert_eq!(page.records.len(), 1);
+        assert!(page.next.is_some());
     }
 
     #[test]
