@@ -51,7 +51,14 @@ async fn main() -> anyhow::Result<()> {
     };
     // The same pipeline as `POST /hooks/{id}`: envelope, sandboxed call,
     // contract check, failure policy.
-    let execution = execute(&runtime, &hook, samples::request(hook_type).as_bytes()).await?;
+    let arrived = std::time::Instant::now();
+    let execution = execute(
+        &runtime,
+        &hook,
+        samples::request(hook_type).as_bytes(),
+        arrived,
+    )
+    .await?;
 
     println!("status:   {}", execution.reply.status());
     println!("outcome:  {}", execution.outcome.as_str());
