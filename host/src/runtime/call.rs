@@ -228,14 +228,19 @@ impl Runtime {
     ) -> CallReport {
         let start = Instant::now();
         let (engine, turns) = (self.engine.clone(), self.long_call_turns.clone());
-        let task = self.sandbox().spawn(async move {
-            let report = run_in_store(
-                engine, turns, &plugin, &request, settings, &limits, deadline,
-            )
-            .await;
-            drop(ticket);
-            report
-        });
+        // The plugin's log lines are events of the caller's span.
+        let span = tracing::Span::current();
+        let task = self.sandbox().spawn(tracing::Instrument::instrument(
+            async move {
+                let report = run_in_store(
+                    engine, turns, &plugin, &request, settings, &limits, deadline,
+                )
+                .await;
+                drop(ticket);
+                report
+            },
+            span,
+        ));
         let abort = task.abort_handle();
         match tokio::time::timeout_at((deadline + REPORT_GRACE).into(), task).await {
             Ok(Ok(report)) => report,
