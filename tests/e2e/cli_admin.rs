@@ -328,6 +328,73 @@ async fn update_changes_a_setting_and_keeps_the_name_and_secret_unless_given() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_bodies_is_set_by_its_flag_and_kept_by_updates_that_do_not_name_it() {
+    let server = TestServer::start().await;
+    let plugin = push(&server, "token_claims").await;
+    let env = [
+        ("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("TEST_HOOK_SECRET", SECRET),
+    ];
+    let created = hookwarden_with(
+        &server.base,
+        &[
+            "hook",
+            "create",
+            "--name",
+            "Recorded",
+            "--type",
+            "token",
+            "--plugin",
+            &plugin,
+            "--record-bodies",
+            "--secret-env",
+            "TEST_HOOK_SECRET",
+        ],
+        &env,
+    )
+    .await
+    .ok();
+    assert_eq!(created.field("record bodies"), "yes");
+    let id = created.field("id");
+    let record_bodies = |hook: &Value| hook["channel"]["config"]["recordBodies"].clone();
+
+    // An update that changes something else keeps it on.
+    let renamed = hookwarden(&server, &["hook", "update", &id, "--name", "Renamed", "--json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(renamed["name"], "Renamed");
+    assert_eq!(record_bodies(&renamed), true, "{renamed}");
+    let (_, stored) = server.api("GET", &format!("/inlineHooks/{id}"), None).await;
+    assert_eq!(record_bodies(&stored), true, "{stored}");
+    // And the journal still keeps bodies.
+    let request = sample(HookType::Token);
+    server.call(&id, &request).await;
+    let record = server.record_of(request["eventId"].as_str().unwrap()).await;
+    assert!(record["request"].is_object(), "{record}");
+
+    // The flag turns it off, and on again.
+    let off = hookwarden(&server, &["hook", "update", &id, "--record-bodies=false", "--json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(record_bodies(&off), false, "{off}");
+    let kept_off = hookwarden(&server, &["hook", "update", &id, "--name", "Again", "--json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(record_bodies(&kept_off), false, "{kept_off}");
+    let on = hookwarden(&server, &["hook", "update", &id, "--record-bodies=true"])
+        .await
+        .ok();
+    assert_eq!(on.field("record bodies"), "yes");
+
+    // Without the flag, create leaves it off.
+    let plain = create_token_hook(&server).await;
+    assert_eq!(plain.field("record bodies"), "no");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_active_hook_cannot_be_deleted_until_deactivated() {
     let server = TestServer::start().await;
     let id = create_token_hook(&server).await.field("id");

@@ -5,7 +5,11 @@
 //! replaces name, version and channel while `type` is immutable; DELETE
 //! needs an INACTIVE hook and answers 204; lifecycle calls are POSTs without
 //! a body that return the hook. The auth secret is write-only: it is never
-//! returned and a PUT without it keeps the current one.
+//! returned and a PUT without it keeps the current one. Every other optional
+//! member a PUT leaves out (`settings`, `limits`, `failurePolicy`,
+//! `recordBodies`) takes its default, as in Okta's full replacement; a
+//! client that changes one field sends the others as they are (the CLI's
+//! `hook update` does).
 
 use crate::exec::{self, Execution};
 use crate::hook_type::HookType;
