@@ -2,6 +2,7 @@
 
 use hookwarden::admin_token::AdminToken;
 use hookwarden::hook_type::HookType;
+use hookwarden::journal::Journal;
 use hookwarden::limits::LimitOverrides;
 use hookwarden::policy::FailurePolicy;
 use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
@@ -236,6 +237,9 @@ pub struct Client {
 pub struct TestServer {
     /// The server's registry, for registering plugins and hooks.
     pub registry: Arc<Registry>,
+    /// The server's execution journal, for adding records faster than
+    /// calls could.
+    pub journal: Arc<Journal>,
     client: Client,
     dir: TempDir,
     shutdown: oneshot::Sender<()>,
@@ -307,11 +311,13 @@ impl TestServer {
             AdminToken::new(ADMIN_TOKEN).expect("a strong token"),
         )
         .expect("opening the journal");
+        let journal = state.journal.clone();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = rx.await;
         }));
         TestServer {
             registry,
+            journal,
             client: Client::new(base),
             dir,
             shutdown,
@@ -324,6 +330,7 @@ impl TestServer {
     pub async fn stop(self) -> TempDir {
         let TestServer {
             registry,
+            journal,
             dir,
             shutdown,
             task,
@@ -331,6 +338,7 @@ impl TestServer {
             ..
         } = self;
         drop(client);
+        drop(journal);
         let _ = shutdown.send(());
         task.await.expect("server task").expect("server I/O");
         // The sled lock goes with the last reference to the registry.

@@ -645,3 +645,91 @@ async fn logs_shows_calls_filters_them_and_follows_new_ones() {
     assert!(line.contains(later["eventId"].as_str().unwrap()), "{line}");
     follow.kill().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
+    const BURST: usize = 2_500;
+    let server = TestServer::start().await;
+    let id = create_token_hook(&server).await.field("id");
+    let first = sample(HookType::Token);
+    server.call(&id, &first).await;
+
+    let mut follow = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookwarden-under-test"))
+        .args(["logs", "--follow", "--json", "--hook", &id, "--server", &server.base])
+        .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = tokio::io::BufReader::new(follow.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line)
+        .await
+        .unwrap();
+    assert!(line.contains(first["eventId"].as_str().unwrap()), "{line}");
+
+    // 2,500 records from four threads at once, far past 1,000 a second
+    // (and past the 1,000 a page holds), then a real call.
+    let started = std::time::Instant::now();
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            let (journal, id) = (server.journal.clone(), id.clone());
+            std::thread::spawn(move || {
+                for n in (writer..BURST).step_by(4) {
+                    let mut record = hookwarden::journal::rejected(
+                        &id,
+                        HookType::Token,
+                        "sha256:burst",
+                        hookwarden::journal::Source::Hook,
+                        400,
+                        "burst".into(),
+                    );
+                    record.event_id = Some(format!("burst-{n}"));
+                    journal.add(record);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(1), "the burst took {took:?}");
+    let last = sample(HookType::Token);
+    server.call(&id, &last).await;
+
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let read_all = async {
+        while !seen.contains_key(last["eventId"].as_str().unwrap()) {
+            line.clear();
+            let n = tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line)
+                .await
+                .unwrap();
+            assert!(n > 0, "--follow ended");
+            let record: Value = serde_json::from_str(&line).unwrap();
+            *seen
+                .entry(record["eventId"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), read_all)
+        .await
+        .expect("--follow printed the call after the burst");
+    // Nothing more comes (no record twice).
+    line.clear();
+    let more = tokio::time::timeout(
+        std::time::Duration::from_millis(2500),
+        tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line),
+    )
+    .await;
+    assert!(more.is_err(), "printed again: {line}");
+    follow.kill().await.unwrap();
+
+    let missing: Vec<_> = (0..BURST)
+        .filter(|n| !seen.contains_key(&format!("burst-{n}")))
+        .collect();
+    assert!(missing.is_empty(), "{} records never printed: {missing:?}", missing.len());
+    let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
+    assert!(twice.is_empty(), "printed more than once: {twice:?}");
+    assert_eq!(seen.len(), BURST + 1, "the burst and the last call");
+}
