@@ -638,7 +638,34 @@ impl ServerProcess {
         env: &[(&str, &str)],
         log: impl Into<Stdio>,
     ) -> ServerProcess {
-        let mut child = Command::new(program())
+        ServerProcess::start_command(Command::new(program()), data_dir, args, env, log)
+    }
+
+    /// [`ServerProcess::start_logging`] with the process's open-file limit
+    /// (soft and hard) set to `nofile`, through util-linux's `prlimit`.
+    pub fn start_with_file_limit(
+        nofile: u64,
+        data_dir: &Path,
+        args: &[&str],
+        rust_log: &str,
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
+        let mut command = Command::new("prlimit");
+        command
+            .arg(format!("--nofile={nofile}:{nofile}"))
+            .arg("--")
+            .arg(program());
+        ServerProcess::start_command(command, data_dir, args, &[("RUST_LOG", rust_log)], log)
+    }
+
+    fn start_command(
+        mut command: Command,
+        data_dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(args)
