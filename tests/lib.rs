@@ -293,7 +293,13 @@ impl TestServer {
         TestServer::start_on(dir, registry, config).await
     }
 
-    async fn start_on(dir: TempDir, registry: RegistryConfig, config: ServerConfig) -> TestServer {
+    /// Starts a server on `dir` (fresh or a restart) with the registry
+    /// configured by `registry` (its data directory must be `dir`'s).
+    pub async fn start_on(
+        dir: TempDir,
+        registry: RegistryConfig,
+        config: ServerConfig,
+    ) -> TestServer {
         let registry = Registry::open(registry)
             .await
             .expect("opening the registry");

@@ -889,6 +889,9 @@ fn render_hook(hook: &Value) -> String {
     if let Some(message) = config["failurePolicy"]["registrationMessage"].as_str() {
         fields.push(("failure message", message.to_owned()));
     }
+    if let Some(error) = hook["_hookwarden"]["loadError"].as_str() {
+        fields.push(("load error", format!("{error} (not served)")));
+    }
     let record_bodies = config["recordBodies"].as_bool().unwrap_or(false);
     fields.push(("record bodies", if record_bodies { "yes" } else { "no" }.into()));
     fields.extend([
