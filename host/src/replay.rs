@@ -191,7 +191,10 @@ mod tests {
     #[test]
     fn answers_of_calls_that_never_ran_are_not_kept() {
         let cache = ReplayCache::default();
-        for (n, outcome) in [Outcome::Overloaded, Outcome::Unavailable].into_iter().enumerate() {
+        for (n, outcome) in [Outcome::Overloaded, Outcome::Unavailable]
+            .into_iter()
+            .enumerate()
+        {
             let event = format!("e{n}");
             cache.put("calA", &event, b"r", Kept { outcome, ..kept(1) });
             assert_eq!(cache.get("calA", &event, b"r"), None, "{outcome:?}");

@@ -359,10 +359,13 @@ async fn record_bodies_is_set_by_its_flag_and_kept_by_updates_that_do_not_name_i
     let record_bodies = |hook: &Value| hook["channel"]["config"]["recordBodies"].clone();
 
     // An update that changes something else keeps it on.
-    let renamed = hookwarden(&server, &["hook", "update", &id, "--name", "Renamed", "--json"])
-        .await
-        .ok()
-        .json();
+    let renamed = hookwarden(
+        &server,
+        &["hook", "update", &id, "--name", "Renamed", "--json"],
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!(renamed["name"], "Renamed");
     assert_eq!(record_bodies(&renamed), true, "{renamed}");
     let (_, stored) = server.api("GET", &format!("/inlineHooks/{id}"), None).await;
@@ -374,15 +377,21 @@ async fn record_bodies_is_set_by_its_flag_and_kept_by_updates_that_do_not_name_i
     assert!(record["request"].is_object(), "{record}");
 
     // The flag turns it off, and on again.
-    let off = hookwarden(&server, &["hook", "update", &id, "--record-bodies=false", "--json"])
-        .await
-        .ok()
-        .json();
+    let off = hookwarden(
+        &server,
+        &["hook", "update", &id, "--record-bodies=false", "--json"],
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!(record_bodies(&off), false, "{off}");
-    let kept_off = hookwarden(&server, &["hook", "update", &id, "--name", "Again", "--json"])
-        .await
-        .ok()
-        .json();
+    let kept_off = hookwarden(
+        &server,
+        &["hook", "update", &id, "--name", "Again", "--json"],
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!(record_bodies(&kept_off), false, "{kept_off}");
     let on = hookwarden(&server, &["hook", "update", &id, "--record-bodies=true"])
         .await
@@ -655,7 +664,15 @@ async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
     server.call(&id, &first).await;
 
     let mut follow = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookwarden-under-test"))
-        .args(["logs", "--follow", "--json", "--hook", &id, "--server", &server.base])
+        .args([
+            "logs",
+            "--follow",
+            "--json",
+            "--hook",
+            &id,
+            "--server",
+            &server.base,
+        ])
         .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -694,7 +711,10 @@ async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
         writer.join().unwrap();
     }
     let took = started.elapsed();
-    assert!(took < std::time::Duration::from_secs(1), "the burst took {took:?}");
+    assert!(
+        took < std::time::Duration::from_secs(1),
+        "the burst took {took:?}"
+    );
     let last = sample(HookType::Token);
     server.call(&id, &last).await;
 
@@ -728,7 +748,11 @@ async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
     let missing: Vec<_> = (0..BURST)
         .filter(|n| !seen.contains_key(&format!("burst-{n}")))
         .collect();
-    assert!(missing.is_empty(), "{} records never printed: {missing:?}", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} records never printed: {missing:?}",
+        missing.len()
+    );
     let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
     assert!(twice.is_empty(), "printed more than once: {twice:?}");
     assert_eq!(seen.len(), BURST + 1, "the burst and the last call");

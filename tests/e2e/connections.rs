@@ -121,8 +121,14 @@ async fn a_flood_of_slow_connections_past_the_file_limit_leaves_oktas_calls_answ
     .await
     .expect("a hook call during the flood was answered");
     let took = started.elapsed();
-    assert_eq!((answer.status, answer.outcome.as_deref()), (204, Some("ok")));
-    assert!(took < Duration::from_millis(2500), "answered after {took:?}");
+    assert_eq!(
+        (answer.status, answer.outcome.as_deref()),
+        (204, Some("ok"))
+    );
+    assert!(
+        took < Duration::from_millis(2500),
+        "answered after {took:?}"
+    );
 
     let in_flight = in_flight.await.unwrap();
     assert_eq!(

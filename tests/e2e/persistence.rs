@@ -162,8 +162,13 @@ async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_
     assert_eq!(status, 200, "{list}");
     let listed = list.as_array().unwrap();
     assert_eq!(listed.len(), 2, "{list}");
-    let shown = listed.iter().find(|h| h["id"] == broken.id.as_str()).unwrap();
-    let error = shown["_hookwarden"]["loadError"].as_str().unwrap_or_default();
+    let shown = listed
+        .iter()
+        .find(|h| h["id"] == broken.id.as_str())
+        .unwrap();
+    let error = shown["_hookwarden"]["loadError"]
+        .as_str()
+        .unwrap_or_default();
     assert!(error.contains(&broken.plugin_id), "{shown}");
     assert!(shown["_links"].get("execute").is_none(), "{shown}");
     let (status, got) = server
@@ -171,11 +176,17 @@ async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_
         .await;
     assert_eq!(status, 200);
     assert_eq!(got["_hookwarden"]["loadError"], error);
-    assert_eq!(got["channel"]["config"]["pluginId"], broken.plugin_id.as_str());
+    assert_eq!(
+        got["channel"]["config"]["pluginId"],
+        broken.plugin_id.as_str()
+    );
     let (_, healthy_shown) = server
         .api("GET", &format!("/inlineHooks/{}", healthy.id), None)
         .await;
-    assert!(healthy_shown.get("_hookwarden").is_none(), "{healthy_shown}");
+    assert!(
+        healthy_shown.get("_hookwarden").is_none(),
+        "{healthy_shown}"
+    );
 
     // Never called: answered like an INACTIVE hook; the other hook serves.
     let call = server.call(&broken.id, &sample(HookType::Token)).await;

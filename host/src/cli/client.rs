@@ -893,7 +893,10 @@ fn render_hook(hook: &Value) -> String {
         fields.push(("load error", format!("{error} (not served)")));
     }
     let record_bodies = config["recordBodies"].as_bool().unwrap_or(false);
-    fields.push(("record bodies", if record_bodies { "yes" } else { "no" }.into()));
+    fields.push((
+        "record bodies",
+        if record_bodies { "yes" } else { "no" }.into(),
+    ));
     fields.extend([
         ("auth header", header_key.clone()),
         ("created", text(&hook["created"])),
@@ -1066,7 +1069,7 @@ mod tests {
             "name": "old", "version": "1.0.0", "type": "com.okta.oauth2.tokens.transform",
             "channel": {"config": {
                 "pluginId": "sha256:aa", "settings": {"a": "1", "b": "2"},
-                "limits": {"fuel": 5}, "failurePolicy": {},
+                "limits": {"fuel": 5}, "failurePolicy": {}, "recordBodies": true,
                 "authScheme": {"type": "HEADER", "key": "X-Secret"}
             }}
         });
@@ -1081,6 +1084,7 @@ mod tests {
             fuel: None,
             memory_bytes: None,
             registration_message: None,
+            record_bodies: None,
         };
         let removed = ["a".to_owned()];
         let change = Change {
@@ -1095,6 +1099,7 @@ mod tests {
         assert_eq!(config["pluginId"], "sha256:aa");
         assert_eq!(config["settings"], json!({"b": "3"}));
         assert_eq!(config["limits"], json!({"fuel": 5, "timeBudgetMs": 100}));
+        assert_eq!(config["recordBodies"], true, "kept, not reset");
         assert_eq!(
             config["authScheme"],
             json!({"type": "HEADER", "key": "X-Secret"})

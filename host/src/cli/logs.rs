@@ -124,7 +124,10 @@ async fn newer_than(
     loop {
         let records = fetch(api, &params).await?;
         let full = records.len() == usize::from(page);
-        let oldest = records.last().and_then(|r| r["id"].as_str()).map(str::to_owned);
+        let oldest = records
+            .last()
+            .and_then(|r| r["id"].as_str())
+            .map(str::to_owned);
         let reached_last = records.iter().any(|r| !is_new(r));
         fresh.extend(records.into_iter().filter(is_new));
         match oldest {

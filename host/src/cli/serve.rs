@@ -549,7 +549,10 @@ mod tests {
     fn the_connection_cap_stays_below_the_open_file_limit() {
         assert_eq!(fitting_cap(512, None), (512, false));
         assert_eq!(fitting_cap(512, Some(1024)), (512, false));
-        assert_eq!(fitting_cap(512, Some(256)), (256 - FD_RESERVE as usize, true));
+        assert_eq!(
+            fitting_cap(512, Some(256)),
+            (256 - FD_RESERVE as usize, true)
+        );
         assert_eq!(fitting_cap(512, Some(10)), (1, true));
     }
 
