@@ -98,7 +98,10 @@ async fn a_connection_that_never_finishes_its_tls_handshake_is_closed_after_the_
     })
     .await;
     let took = started.elapsed();
-    assert!(closed.is_ok(), "the stalled handshake was still open after 5 s");
+    assert!(
+        closed.is_ok(),
+        "the stalled handshake was still open after 5 s"
+    );
     assert!(
         took >= std::time::Duration::from_millis(450),
         "closed after {took:?}"
