@@ -148,3 +148,42 @@ async fn a_flood_of_slow_connections_past_the_file_limit_leaves_oktas_calls_answ
     assert_eq!(after.outcome.as_deref(), Some("ok"));
     assert!(server.terminate().success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), &["--header-timeout-ms", "500"]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut tcp = TcpStream::connect(&address).await.unwrap();
+    let request = format!(
+        "GET /api/v1/inlineHooks HTTP/1.1\r\nHost: localhost\r\nAuthorization: SSWS {}\r\n\r\n",
+        hookwarden_tests::ADMIN_TOKEN
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tcp.read(&mut buf).await.unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        !head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+
+    // Kept alive, then closed once idle for the header timeout.
+    let idle = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(n) = tcp.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+    let took = idle.elapsed();
+    assert!(
+        closed.is_ok(),
+        "the idle connection was still open after 5 s"
+    );
+    assert!(took >= Duration::from_millis(400), "closed after {took:?}");
+    server.kill();
+}
