@@ -162,7 +162,7 @@ pub struct LiveHook {
 /// hook limit, keeps its plugin from being deleted, and can be deleted, or
 /// replaced by a version that loads.
 #[derive(Debug, Clone)]
-pub struct BrokenHook {
+pub(crate) struct BrokenHook {
     /// The stored record.
     pub record: HookRecord,
     /// Why it could not be loaded.
@@ -257,7 +257,8 @@ impl Registry {
     ///
     /// A stored plugin that no longer compiles is logged and skipped; a hook
     /// that cannot be served (its plugin skipped or missing, its limits
-    /// invalid) is logged and kept as a [`BrokenHook`]; the rest is served.
+    /// invalid) is logged and kept, listed with its load error and deletable,
+    /// but never called; the rest is served.
     ///
     /// # Errors
     ///
@@ -625,7 +626,7 @@ impl Registry {
 
     /// The stored hook `id`, servable or not, with its load error if it
     /// failed to load.
-    pub fn stored_hook(&self, id: &str) -> Option<(HookRecord, Option<String>)> {
+    pub(crate) fn stored_hook(&self, id: &str) -> Option<(HookRecord, Option<String>)> {
         if let Some(live) = self.hook(id) {
             return Some((live.record.clone(), None));
         }
@@ -649,7 +650,7 @@ impl Registry {
 
     /// Every stored hook, servable or not, ordered by id, each with its
     /// load error if it failed to load.
-    pub fn records(&self) -> Vec<(HookRecord, Option<String>)> {
+    pub(crate) fn records(&self) -> Vec<(HookRecord, Option<String>)> {
         let mut all: Vec<_> = self
             .hooks()
             .into_iter()
@@ -665,7 +666,7 @@ impl Registry {
     }
 
     /// The hooks that failed to load at start, ordered by id.
-    pub fn broken_hooks(&self) -> Vec<BrokenHook> {
+    pub(crate) fn broken_hooks(&self) -> Vec<BrokenHook> {
         let mut all: Vec<_> = self
             .broken
             .read()
