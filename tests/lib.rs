@@ -2,6 +2,7 @@
 
 use hookwarden::admin_token::AdminToken;
 use hookwarden::hook_type::HookType;
+use hookwarden::journal::Journal;
 use hookwarden::limits::LimitOverrides;
 use hookwarden::policy::FailurePolicy;
 use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
@@ -236,6 +237,9 @@ pub struct Client {
 pub struct TestServer {
     /// The server's registry, for registering plugins and hooks.
     pub registry: Arc<Registry>,
+    /// The server's execution journal, for adding records faster than
+    /// calls could.
+    pub journal: Arc<Journal>,
     client: Client,
     dir: TempDir,
     shutdown: oneshot::Sender<()>,
@@ -289,7 +293,13 @@ impl TestServer {
         TestServer::start_on(dir, registry, config).await
     }
 
-    async fn start_on(dir: TempDir, registry: RegistryConfig, config: ServerConfig) -> TestServer {
+    /// Starts a server on `dir` (fresh or a restart) with the registry
+    /// configured by `registry` (its data directory must be `dir`'s).
+    pub async fn start_on(
+        dir: TempDir,
+        registry: RegistryConfig,
+        config: ServerConfig,
+    ) -> TestServer {
         let registry = Registry::open(registry)
             .await
             .expect("opening the registry");
@@ -307,11 +317,13 @@ impl TestServer {
             AdminToken::new(ADMIN_TOKEN).expect("a strong token"),
         )
         .expect("opening the journal");
+        let journal = state.journal.clone();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = rx.await;
         }));
         TestServer {
             registry,
+            journal,
             client: Client::new(base),
             dir,
             shutdown,
@@ -324,6 +336,7 @@ impl TestServer {
     pub async fn stop(self) -> TempDir {
         let TestServer {
             registry,
+            journal,
             dir,
             shutdown,
             task,
@@ -331,6 +344,7 @@ impl TestServer {
             ..
         } = self;
         drop(client);
+        drop(journal);
         let _ = shutdown.send(());
         task.await.expect("server task").expect("server I/O");
         // The sled lock goes with the last reference to the registry.
@@ -635,7 +649,34 @@ impl ServerProcess {
         env: &[(&str, &str)],
         log: impl Into<Stdio>,
     ) -> ServerProcess {
-        let mut child = Command::new(program())
+        ServerProcess::start_command(Command::new(program()), data_dir, args, env, log)
+    }
+
+    /// [`ServerProcess::start_logging`] with the process's open-file limit
+    /// (soft and hard) set to `nofile`, through util-linux's `prlimit`.
+    pub fn start_with_file_limit(
+        nofile: u64,
+        data_dir: &Path,
+        args: &[&str],
+        rust_log: &str,
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
+        let mut command = Command::new("prlimit");
+        command
+            .arg(format!("--nofile={nofile}:{nofile}"))
+            .arg("--")
+            .arg(program());
+        ServerProcess::start_command(command, data_dir, args, &[("RUST_LOG", rust_log)], log)
+    }
+
+    fn start_command(
+        mut command: Command,
+        data_dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: impl Into<Stdio>,
+    ) -> ServerProcess {
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(args)

@@ -158,6 +158,10 @@ pub enum QueryError {
 pub struct Journal {
     tree: sled::Tree,
     ids: IdSource,
+    /// Held while a record takes its id and is inserted, so records become
+    /// visible in id order: a reader that sees a record sees every older
+    /// one (`logs --follow` relies on it to lose none).
+    adding: std::sync::Mutex<()>,
     config: JournalConfig,
     /// Records in the tree (kept in memory: sled's `len` walks the tree).
     count: AtomicUsize,
@@ -202,6 +206,7 @@ impl Journal {
             count: AtomicUsize::new(tree.len()),
             tree,
             ids,
+            adding: std::sync::Mutex::new(()),
             config,
             failed: AtomicU64::new(0),
         };
@@ -237,14 +242,20 @@ impl Journal {
 
     /// Adds `record`, giving it its id and time; never fails the call it
     /// describes (a write error is logged and counted).
+    ///
+    /// Records become visible in the order of their ids: once a query sees
+    /// a record, it sees every record with a smaller id.
     pub fn add(&self, mut record: ExecutionRecord) {
-        let stored = self.ids.next().and_then(|id| {
-            record.id = format!("{id:016x}");
-            record.published_ms = now_ms();
-            record.published = crate::registry::now_timestamp();
-            let bytes = serde_json::to_vec(&record).expect("records always serialize");
-            Ok(self.tree.insert(id.to_be_bytes(), bytes)?)
-        });
+        let stored = {
+            let _in_order = self.adding.lock().unwrap_or_else(|e| e.into_inner());
+            self.ids.next().and_then(|id| {
+                record.id = format!("{id:016x}");
+                record.published_ms = now_ms();
+                record.published = crate::registry::now_timestamp();
+                let bytes = serde_json::to_vec(&record).expect("records always serialize");
+                Ok(self.tree.insert(id.to_be_bytes(), bytes)?)
+            })
+        };
         match stored {
             Ok(_) => {
                 let count = self.count.fetch_add(1, Ordering::Relaxed) + 1;

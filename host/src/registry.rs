@@ -155,6 +155,20 @@ pub struct LiveHook {
     pub auth: HookAuth,
 }
 
+/// A stored hook that could not be made servable when the registry opened
+/// (its plugin is missing or no longer compiles, its limits no longer fit
+/// the defaults, ...). It is never called (a call gets what a call to an
+/// INACTIVE hook gets), but it is listed with its error, counts against the
+/// hook limit, keeps its plugin from being deleted, and can be deleted, or
+/// replaced by a version that loads.
+#[derive(Debug, Clone)]
+pub(crate) struct BrokenHook {
+    /// The stored record.
+    pub record: HookRecord,
+    /// Why it could not be loaded.
+    pub error: String,
+}
+
 /// A hook's auth check, resolved once when the hook goes live: the header
 /// to read and the secret's SHA-256.
 #[derive(Clone)]
@@ -204,6 +218,8 @@ pub struct Registry {
     config: RegistryConfig,
     plugins: RwLock<HashMap<String, Arc<Plugin>>>,
     hooks: RwLock<HashMap<String, Arc<LiveHook>>>,
+    /// Stored hooks that failed to load at start, by id.
+    broken: RwLock<HashMap<String, BrokenHook>>,
     /// Serializes changes, so checks (a plugin in use, a count limit) and
     /// the writes they guard cannot interleave.
     changes: tokio::sync::Mutex<()>,
@@ -239,8 +255,10 @@ fn new_hook_id() -> String {
 impl Registry {
     /// Opens the store, compiles every stored plugin and loads every hook.
     ///
-    /// A stored plugin that no longer compiles is logged and skipped, and so
-    /// are the hooks that use it; the rest is served.
+    /// A stored plugin that no longer compiles is logged and skipped; a hook
+    /// that cannot be served (its plugin skipped or missing, its limits
+    /// invalid) is logged and kept, listed with its load error and deletable,
+    /// but never called; the rest is served.
     ///
     /// # Errors
     ///
@@ -255,6 +273,7 @@ impl Registry {
             config,
             plugins: RwLock::default(),
             hooks: RwLock::default(),
+            broken: RwLock::default(),
             changes: tokio::sync::Mutex::new(()),
             compiled: AtomicU64::new(0),
             loaded: AtomicU64::new(0),
@@ -276,11 +295,18 @@ impl Registry {
         }
         for record in registry.store.hooks()? {
             let id = record.id.clone();
-            match registry.live(record) {
+            match registry.live(record.clone()) {
                 Ok(live) => {
                     registry.hooks_mut().insert(id, Arc::new(live));
                 }
-                Err(e) => tracing::error!(hook = %id, error = %e, "hook cannot be served; skipped"),
+                Err(e) => {
+                    tracing::error!(hook = %id, error = %e, "hook cannot be served; listed with its load error");
+                    let broken = BrokenHook {
+                        record,
+                        error: e.to_string(),
+                    };
+                    registry.broken_mut().insert(id, broken);
+                }
             }
         }
         Ok(Arc::new(registry))
@@ -288,6 +314,10 @@ impl Registry {
 
     fn plugins_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Plugin>>> {
         self.plugins.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn broken_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, BrokenHook>> {
+        self.broken.write().unwrap_or_else(|e| e.into_inner())
     }
 
     fn hooks_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<LiveHook>>> {
@@ -411,10 +441,10 @@ impl Registry {
     pub async fn delete_plugin(&self, id: &str) -> Result<(), RegistryError> {
         let _changes = self.changes.lock().await;
         let users: Vec<String> = self
-            .hooks()
+            .records()
             .into_iter()
-            .filter(|h| h.record.plugin_id == id)
-            .map(|h| h.record.id.clone())
+            .filter(|(record, _)| record.plugin_id == id)
+            .map(|(record, _)| record.id)
             .collect();
         if !users.is_empty() {
             return Err(RegistryError::PluginInUse {
@@ -467,6 +497,7 @@ impl Registry {
         let live = self.live(record.clone())?;
         self.store.put_hook(&record).await?;
         self.hooks_mut().insert(record.id.clone(), Arc::new(live));
+        self.broken_mut().remove(&record.id);
         Ok(record)
     }
 
@@ -477,7 +508,7 @@ impl Registry {
     /// [`RegistryError::PluginNotFound`], [`RegistryError::Limits`] or a store error.
     pub async fn create_hook(&self, spec: HookSpec) -> Result<HookRecord, RegistryError> {
         let _changes = self.changes.lock().await;
-        if self.hooks().len() >= self.config.max_hooks {
+        if self.hooks().len() + self.broken_hooks().len() >= self.config.max_hooks {
             return Err(RegistryError::TooMany {
                 what: "hooks",
                 limit: self.config.max_hooks,
@@ -521,13 +552,13 @@ impl Registry {
     ) -> Result<HookRecord, RegistryError> {
         let _changes = self.changes.lock().await;
         let current = self
-            .hook(id)
+            .record(id)
             .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
         let auth_scheme = match &spec.auth_secret {
             Some(secret) => AuthScheme::new(spec.auth_key, secret),
             None => AuthScheme {
                 key: spec.auth_key,
-                ..current.record.auth_scheme.clone()
+                ..current.auth_scheme.clone()
             },
         };
         let record = HookRecord {
@@ -540,7 +571,7 @@ impl Registry {
             failure_policy: spec.failure_policy,
             auth_scheme,
             record_bodies: spec.record_bodies,
-            ..current.record.clone()
+            ..current
         };
         self.commit(record).await
     }
@@ -556,18 +587,20 @@ impl Registry {
         status: HookStatus,
     ) -> Result<HookRecord, RegistryError> {
         let _changes = self.changes.lock().await;
+        // A hook that failed to load is found, and fails again to load.
         let current = self
-            .hook(id)
+            .record(id)
             .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
         let record = HookRecord {
             status,
             last_updated: now_timestamp(),
-            ..current.record.clone()
+            ..current
         };
         self.commit(record).await
     }
 
-    /// Deletes an INACTIVE hook.
+    /// Deletes an INACTIVE hook, or a hook that failed to load (whatever
+    /// its status: it is not served).
     ///
     /// # Errors
     ///
@@ -575,17 +608,74 @@ impl Registry {
     /// store error.
     pub async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
         let _changes = self.changes.lock().await;
-        let current = self
-            .hook(id)
+        let (current, broken) = self
+            .records()
+            .into_iter()
+            .find(|(record, _)| record.id == id)
             .ok_or_else(|| RegistryError::HookNotFound(id.into()))?;
-        if current.record.status == HookStatus::Active {
+        if current.status == HookStatus::Active && broken.is_none() {
             return Err(RegistryError::HookActive(id.into()));
         }
         if !self.store.delete_hook(id).await? {
             return Err(RegistryError::HookNotFound(id.into()));
         }
         self.hooks_mut().remove(id);
+        self.broken_mut().remove(id);
         Ok(())
+    }
+
+    /// The stored hook `id`, servable or not, with its load error if it
+    /// failed to load.
+    pub(crate) fn stored_hook(&self, id: &str) -> Option<(HookRecord, Option<String>)> {
+        if let Some(live) = self.hook(id) {
+            return Some((live.record.clone(), None));
+        }
+        self.broken
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .map(|b| (b.record.clone(), Some(b.error.clone())))
+    }
+
+    /// The stored record of the hook `id`, servable or not.
+    fn record(&self, id: &str) -> Option<HookRecord> {
+        self.hook(id).map(|h| h.record.clone()).or_else(|| {
+            self.broken
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(id)
+                .map(|b| b.record.clone())
+        })
+    }
+
+    /// Every stored hook, servable or not, ordered by id, each with its
+    /// load error if it failed to load.
+    pub(crate) fn records(&self) -> Vec<(HookRecord, Option<String>)> {
+        let mut all: Vec<_> = self
+            .hooks()
+            .into_iter()
+            .map(|h| (h.record.clone(), None))
+            .chain(
+                self.broken_hooks()
+                    .into_iter()
+                    .map(|b| (b.record, Some(b.error))),
+            )
+            .collect();
+        all.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        all
+    }
+
+    /// The hooks that failed to load at start, ordered by id.
+    pub(crate) fn broken_hooks(&self) -> Vec<BrokenHook> {
+        let mut all: Vec<_> = self
+            .broken
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.record.id.cmp(&b.record.id));
+        all
     }
 
     /// The hook with `id`, whatever its status.

@@ -8,6 +8,11 @@
 //! twice) and costs nothing. The key includes the body's SHA-256, so a
 //! different request that reuses an `eventId` is run, not answered with
 //! another request's answer.
+//!
+//! Only answers the plugin decided are kept. A call that never ran (shed as
+//! `overloaded`, or `unavailable` because no instance could be made) says
+//! nothing about the request, only about the server's load at that moment:
+//! its retry gets a fresh attempt.
 
 use crate::exec::Reply;
 use crate::policy::Outcome;
@@ -30,6 +35,14 @@ pub struct Kept {
     pub outcome: Outcome,
     /// The original call's reason, when it failed.
     pub reason: Option<String>,
+}
+
+/// Whether an answer with `outcome` is kept for a retry: every outcome of a
+/// call that ran (its plugin's answer, or the safe answer for what the
+/// plugin did), never `overloaded` or `unavailable`, whose plugin never ran
+/// and whose retry deserves a fresh attempt.
+pub(crate) fn keeps(outcome: Outcome) -> bool {
+    !matches!(outcome, Outcome::Overloaded | Outcome::Unavailable)
 }
 
 /// The key of a kept answer: hook id, `eventId`, SHA-256 of the body.
@@ -90,9 +103,10 @@ impl ReplayCache {
     }
 
     /// Keeps `kept` as the answer to the request `body` with `event_id` to
-    /// `hook`.
+    /// `hook`, unless its outcome is `overloaded` or `unavailable` (the
+    /// plugin never ran: a retry gets a fresh attempt).
     pub fn put(&self, hook: &str, event_id: &str, body: &[u8], kept: Kept) {
-        if self.ttl.is_zero() || self.capacity == 0 {
+        if self.ttl.is_zero() || self.capacity == 0 || !keeps(kept.outcome) {
             return;
         }
         let now = Instant::now();
@@ -172,6 +186,25 @@ mod tests {
         cache.put("calA", "e4", b"r", kept(40));
         cache.put("calA", "e5", b"r", kept(5));
         assert_eq!(cache.get("calA", "e4", b"r"), Some(kept(40)));
+    }
+
+    #[test]
+    fn answers_of_calls_that_never_ran_are_not_kept() {
+        let cache = ReplayCache::default();
+        for (n, outcome) in [Outcome::Overloaded, Outcome::Unavailable]
+            .into_iter()
+            .enumerate()
+        {
+            let event = format!("e{n}");
+            cache.put("calA", &event, b"r", Kept { outcome, ..kept(1) });
+            assert_eq!(cache.get("calA", &event, b"r"), None, "{outcome:?}");
+        }
+        let ran = Kept {
+            outcome: Outcome::OutOfTime,
+            ..kept(2)
+        };
+        cache.put("calA", "e9", b"r", ran.clone());
+        assert_eq!(cache.get("calA", "e9", b"r"), Some(ran), "the plugin ran");
     }
 
     #[test]

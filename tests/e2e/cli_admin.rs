@@ -328,6 +328,82 @@ async fn update_changes_a_setting_and_keeps_the_name_and_secret_unless_given() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_bodies_is_set_by_its_flag_and_kept_by_updates_that_do_not_name_it() {
+    let server = TestServer::start().await;
+    let plugin = push(&server, "token_claims").await;
+    let env = [
+        ("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("TEST_HOOK_SECRET", SECRET),
+    ];
+    let created = hookwarden_with(
+        &server.base,
+        &[
+            "hook",
+            "create",
+            "--name",
+            "Recorded",
+            "--type",
+            "token",
+            "--plugin",
+            &plugin,
+            "--record-bodies",
+            "--secret-env",
+            "TEST_HOOK_SECRET",
+        ],
+        &env,
+    )
+    .await
+    .ok();
+    assert_eq!(created.field("record bodies"), "yes");
+    let id = created.field("id");
+    let record_bodies = |hook: &Value| hook["channel"]["config"]["recordBodies"].clone();
+
+    // An update that changes something else keeps it on.
+    let renamed = hookwarden(
+        &server,
+        &["hook", "update", &id, "--name", "Renamed", "--json"],
+    )
+    .await
+    .ok()
+    .json();
+    assert_eq!(renamed["name"], "Renamed");
+    assert_eq!(record_bodies(&renamed), true, "{renamed}");
+    let (_, stored) = server.api("GET", &format!("/inlineHooks/{id}"), None).await;
+    assert_eq!(record_bodies(&stored), true, "{stored}");
+    // And the journal still keeps bodies.
+    let request = sample(HookType::Token);
+    server.call(&id, &request).await;
+    let record = server.record_of(request["eventId"].as_str().unwrap()).await;
+    assert!(record["request"].is_object(), "{record}");
+
+    // The flag turns it off, and on again.
+    let off = hookwarden(
+        &server,
+        &["hook", "update", &id, "--record-bodies=false", "--json"],
+    )
+    .await
+    .ok()
+    .json();
+    assert_eq!(record_bodies(&off), false, "{off}");
+    let kept_off = hookwarden(
+        &server,
+        &["hook", "update", &id, "--name", "Again", "--json"],
+    )
+    .await
+    .ok()
+    .json();
+    assert_eq!(record_bodies(&kept_off), false, "{kept_off}");
+    let on = hookwarden(&server, &["hook", "update", &id, "--record-bodies=true"])
+        .await
+        .ok();
+    assert_eq!(on.field("record bodies"), "yes");
+
+    // Without the flag, create leaves it off.
+    let plain = create_token_hook(&server).await;
+    assert_eq!(plain.field("record bodies"), "no");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_active_hook_cannot_be_deleted_until_deactivated() {
     let server = TestServer::start().await;
     let id = create_token_hook(&server).await.field("id");
@@ -577,4 +653,108 @@ async fn logs_shows_calls_filters_them_and_follows_new_ones() {
     .unwrap();
     assert!(line.contains(later["eventId"].as_str().unwrap()), "{line}");
     follow.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
+    const BURST: usize = 2_500;
+    let server = TestServer::start().await;
+    let id = create_token_hook(&server).await.field("id");
+    let first = sample(HookType::Token);
+    server.call(&id, &first).await;
+
+    let mut follow = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookwarden-under-test"))
+        .args([
+            "logs",
+            "--follow",
+            "--json",
+            "--hook",
+            &id,
+            "--server",
+            &server.base,
+        ])
+        .env("HOOKWARDEN_ADMIN_TOKEN", ADMIN_TOKEN)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = tokio::io::BufReader::new(follow.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line)
+        .await
+        .unwrap();
+    assert!(line.contains(first["eventId"].as_str().unwrap()), "{line}");
+
+    // 2,500 records from four threads at once, far past 1,000 a second
+    // (and past the 1,000 a page holds), then a real call.
+    let started = std::time::Instant::now();
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            let (journal, id) = (server.journal.clone(), id.clone());
+            std::thread::spawn(move || {
+                for n in (writer..BURST).step_by(4) {
+                    let mut record = hookwarden::journal::rejected(
+                        &id,
+                        HookType::Token,
+                        "sha256:burst",
+                        hookwarden::journal::Source::Hook,
+                        400,
+                        "burst".into(),
+                    );
+                    record.event_id = Some(format!("burst-{n}"));
+                    journal.add(record);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(1),
+        "the burst took {took:?}"
+    );
+    let last = sample(HookType::Token);
+    server.call(&id, &last).await;
+
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let read_all = async {
+        while !seen.contains_key(last["eventId"].as_str().unwrap()) {
+            line.clear();
+            let n = tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line)
+                .await
+                .unwrap();
+            assert!(n > 0, "--follow ended");
+            let record: Value = serde_json::from_str(&line).unwrap();
+            *seen
+                .entry(record["eventId"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), read_all)
+        .await
+        .expect("--follow printed the call after the burst");
+    // Nothing more comes (no record twice).
+    line.clear();
+    let more = tokio::time::timeout(
+        std::time::Duration::from_millis(2500),
+        tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line),
+    )
+    .await;
+    assert!(more.is_err(), "printed again: {line}");
+    follow.kill().await.unwrap();
+
+    let missing: Vec<_> = (0..BURST)
+        .filter(|n| !seen.contains_key(&format!("burst-{n}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} records never printed, the first: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(20)]
+    );
+    let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
+    assert!(twice.is_empty(), "printed more than once: {twice:?}");
+    assert_eq!(seen.len(), BURST + 1, "the burst and the last call");
 }

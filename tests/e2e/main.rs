@@ -5,6 +5,7 @@
 mod admin_api;
 mod cli_admin;
 mod cli_offline;
+mod connections;
 mod demo;
 mod durability;
 mod examples;

@@ -186,3 +186,41 @@ async fn at_five_times_capacity_every_call_is_answered_inside_the_deadline() {
     );
     assert_eq!(server.registry.runtime().calls_in_flight(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_of_a_shed_call_gets_a_fresh_attempt_not_the_shed_answer() {
+    let server = TestServer::start_sized(small()).await;
+    let hook = server.hook(HookOptions::slow(400)).await;
+    // Two calls take the hook's two turns for 400 ms; the third, waiting
+    // 200 ms for a turn, is shed.
+    let request = sample(HookType::Token);
+    let (busy, shed) = tokio::join!(burst(&server, &hook.id, 2), async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        server.call(&hook.id, &request).await
+    });
+    assert_eq!(count(&busy, "ok"), 2, "{busy:?}");
+    assert_eq!(shed.outcome.as_deref(), Some("overloaded"), "{shed:?}");
+
+    // Okta's retry (same eventId, same body) once the hook is free runs the
+    // plugin instead of getting the shed answer back.
+    let retry = server.call(&hook.id, &request).await;
+    assert_eq!(retry.outcome.as_deref(), Some("ok"), "{retry:?}");
+    assert_eq!(retry.status, 204);
+    let event_id = request["eventId"].as_str().unwrap();
+    let (_, logs) = server
+        .api("GET", &format!("/logs?eventId={event_id}"), None)
+        .await;
+    let records = logs.as_array().unwrap();
+    assert_eq!(records.len(), 2, "{logs}");
+    assert!(
+        records.iter().all(|r| r["replay"] != true),
+        "neither call was a replay: {logs}"
+    );
+    // A retry of the call that ran is replayed, as before.
+    let again = server.call(&hook.id, &request).await;
+    assert_eq!(again.outcome.as_deref(), Some("ok"));
+    let (_, logs) = server
+        .api("GET", &format!("/logs?eventId={event_id}"), None)
+        .await;
+    assert_eq!(logs[0]["replay"], true, "{logs}");
+}

@@ -118,3 +118,107 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_deletable() {
+    use hookwarden::registry::RegistryConfig;
+    use hookwarden::server::ServerConfig;
+    use hookwarden::store::Store;
+
+    let server = TestServer::start().await;
+    let broken = server
+        .hook(HookOptions::new(
+            "token_claims",
+            HookType::Token,
+            &[("access.n", "{lastName}")],
+        ))
+        .await;
+    let healthy = server
+        .hook(HookOptions::new("import_link", HookType::Import, &[]))
+        .await;
+    let dir = server.stop().await;
+
+    // Damage the stored plugin while the server is down: its bytes are no
+    // longer a component and its compiled code is gone.
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let record = store.plugin(&broken.plugin_id).unwrap().unwrap();
+        assert!(store.delete_plugin(&record.id).await.unwrap());
+        store
+            .put_plugin(&record, b"\0asm but not a component")
+            .await
+            .unwrap();
+    }
+    std::fs::remove_dir_all(dir.path().join("compiled")).unwrap();
+
+    let registry = RegistryConfig {
+        max_hooks: 2,
+        ..RegistryConfig::new(dir.path())
+    };
+    let server = TestServer::start_on(dir, registry, ServerConfig::default()).await;
+
+    // Listed and shown, with why it is not served.
+    let (status, list) = server.api("GET", "/inlineHooks", None).await;
+    assert_eq!(status, 200, "{list}");
+    let listed = list.as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{list}");
+    let shown = listed
+        .iter()
+        .find(|h| h["id"] == broken.id.as_str())
+        .unwrap();
+    let error = shown["_hookwarden"]["loadError"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(error.contains(&broken.plugin_id), "{shown}");
+    assert!(shown["_links"].get("execute").is_none(), "{shown}");
+    let (status, got) = server
+        .api("GET", &format!("/inlineHooks/{}", broken.id), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(got["_hookwarden"]["loadError"], error);
+    assert_eq!(
+        got["channel"]["config"]["pluginId"],
+        broken.plugin_id.as_str()
+    );
+    let (_, healthy_shown) = server
+        .api("GET", &format!("/inlineHooks/{}", healthy.id), None)
+        .await;
+    assert!(
+        healthy_shown.get("_hookwarden").is_none(),
+        "{healthy_shown}"
+    );
+
+    // Never called: answered like an INACTIVE hook; the other hook serves.
+    let call = server.call(&broken.id, &sample(HookType::Token)).await;
+    assert_eq!(call.status, 404);
+    let other = server.call(&healthy.id, &sample(HookType::Import)).await;
+    assert_eq!(other.outcome.as_deref(), Some("ok"), "{other:?}");
+
+    // It counts against the hook limit (2 here).
+    let body = hookwarden_tests::hook_body(
+        "third",
+        HookType::Import,
+        &healthy.plugin_id,
+        serde_json::json!({}),
+    );
+    let (status, refused) = server.api("POST", "/inlineHooks", Some(&body)).await;
+    assert_eq!(status, 409, "{refused}");
+
+    // It keeps its plugin from being deleted.
+    let plugin_path = format!("/plugins/{}", broken.plugin_id);
+    let (status, in_use) = server.api("DELETE", &plugin_path, None).await;
+    assert_eq!(status, 409, "{in_use}");
+    assert!(in_use.to_string().contains(&broken.id), "{in_use}");
+
+    // It can be deleted (it is not served, so its ACTIVE status does not
+    // stand in the way); then the limit has room and the plugin can go.
+    let hook_path = format!("/inlineHooks/{}", broken.id);
+    let (status, _) = server.api("DELETE", &hook_path, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = server.api("GET", &hook_path, None).await;
+    assert_eq!(status, 404);
+    let (status, created) = server.api("POST", "/inlineHooks", Some(&body)).await;
+    assert_eq!(status, 200, "{created}");
+    let (status, _) = server.api("DELETE", &plugin_path, None).await;
+    assert_eq!(status, 204);
+}

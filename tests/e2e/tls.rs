@@ -63,3 +63,48 @@ async fn the_server_speaks_https_with_the_given_certificate() {
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
     server.kill();
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_tls_handshake_is_closed_after_the_header_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, generated.cert.pem()).unwrap();
+    std::fs::write(&key_path, generated.signing_key.serialize_pem()).unwrap();
+    let server = ServerProcess::start(
+        &dir.path().join("data"),
+        &[
+            "--tls-cert",
+            cert_path.to_str().unwrap(),
+            "--tls-key",
+            key_path.to_str().unwrap(),
+            "--header-timeout-ms",
+            "500",
+        ],
+    );
+    let address = server.url.trim_start_matches("https://").to_owned();
+    // The first bytes of a ClientHello record, then nothing.
+    let started = std::time::Instant::now();
+    let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+    tcp.write_all(&[0x16, 0x03, 0x01]).await.unwrap();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(n) = tcp.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+    let took = started.elapsed();
+    assert!(
+        closed.is_ok(),
+        "the stalled handshake was still open after 5 s"
+    );
+    assert!(
+        took >= std::time::Duration::from_millis(450),
+        "closed after {took:?}"
+    );
+    server.kill();
+}

@@ -184,6 +184,13 @@ pub struct HookFields {
     /// fails.
     #[arg(long, value_name = "TEXT")]
     registration_message: Option<String>,
+    /// Keep this hook's request and answer bodies, redacted, in the
+    /// execution journal: `--record-bodies` or `--record-bodies=true` turns
+    /// it on, `--record-bodies=false` off. On create the default is off; on
+    /// update the hook keeps its current choice.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    record_bodies: Option<bool>,
 }
 
 /// Where the hook's secret (the auth header's value Okta will send) comes
@@ -402,7 +409,9 @@ impl Change<'_> {
     /// The create or replace body: `current` (the hook as the server shows
     /// it, or `Null` for a new one) with this change applied. Without a new
     /// secret, `authScheme.value` is left out so the server keeps the
-    /// current one.
+    /// current one. Every other member is sent, the current value where no
+    /// flag changes it: a PUT replaces the whole hook, and an optional
+    /// member left out takes its default (`recordBodies`: `false`).
     fn apply_to(&self, current: &Value) -> anyhow::Result<Value> {
         let config = &current["channel"]["config"];
         let header_key = self
@@ -426,6 +435,11 @@ impl Change<'_> {
                     "settings": self.settings(&config["settings"])?,
                     "limits": self.limits(&config["limits"]),
                     "failurePolicy": self.failure_policy(&config["failurePolicy"]),
+                    "recordBodies": self
+                        .fields
+                        .record_bodies
+                        .or(config["recordBodies"].as_bool())
+                        .unwrap_or(false),
                     "authScheme": auth_scheme,
                 }
             }
@@ -875,6 +889,14 @@ fn render_hook(hook: &Value) -> String {
     if let Some(message) = config["failurePolicy"]["registrationMessage"].as_str() {
         fields.push(("failure message", message.to_owned()));
     }
+    if let Some(error) = hook["_hookwarden"]["loadError"].as_str() {
+        fields.push(("load error", format!("{error} (not served)")));
+    }
+    let record_bodies = config["recordBodies"].as_bool().unwrap_or(false);
+    fields.push((
+        "record bodies",
+        if record_bodies { "yes" } else { "no" }.into(),
+    ));
     fields.extend([
         ("auth header", header_key.clone()),
         ("created", text(&hook["created"])),
@@ -1047,7 +1069,7 @@ mod tests {
             "name": "old", "version": "1.0.0", "type": "com.okta.oauth2.tokens.transform",
             "channel": {"config": {
                 "pluginId": "sha256:aa", "settings": {"a": "1", "b": "2"},
-                "limits": {"fuel": 5}, "failurePolicy": {},
+                "limits": {"fuel": 5}, "failurePolicy": {}, "recordBodies": true,
                 "authScheme": {"type": "HEADER", "key": "X-Secret"}
             }}
         });
@@ -1062,6 +1084,7 @@ mod tests {
             fuel: None,
             memory_bytes: None,
             registration_message: None,
+            record_bodies: None,
         };
         let removed = ["a".to_owned()];
         let change = Change {
@@ -1076,6 +1099,7 @@ mod tests {
         assert_eq!(config["pluginId"], "sha256:aa");
         assert_eq!(config["settings"], json!({"b": "3"}));
         assert_eq!(config["limits"], json!({"fuel": 5, "timeBudgetMs": 100}));
+        assert_eq!(config["recordBodies"], true, "kept, not reset");
         assert_eq!(
             config["authScheme"],
             json!({"type": "HEADER", "key": "X-Secret"})

@@ -148,6 +148,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         log_format: LogFormat::Text,
         runtime: Default::default(),
         otlp_endpoint: None,
+        max_connections: crate::server::DEFAULT_MAX_CONNECTIONS,
+        header_timeout: crate::server::DEFAULT_HEADER_TIMEOUT,
     };
     let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
     let url = bound.local_url.clone();

@@ -8,6 +8,9 @@ use std::time::Duration;
 
 /// How often `--follow` asks for new records.
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+/// Records per page `--follow` asks for: 1000, the most the server gives.
+/// More new records than this are fetched in several pages.
+const FOLLOW_PAGE: u16 = 1000;
 
 /// Options of `hookwarden logs`.
 #[derive(clap::Args)]
@@ -92,20 +95,51 @@ pub async fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
             _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
             () = tokio::time::sleep(FOLLOW_INTERVAL) => {}
         }
-        let mut fresh: Vec<Value> = fetch(&api, &args.params(1000))
-            .await?
-            .into_iter()
-            .filter(|r| {
-                let id = r["id"].as_str().unwrap_or_default();
-                last.as_deref().is_none_or(|last| id > last)
-            })
-            .collect();
-        fresh.reverse();
+        let fresh = newer_than(&api, &args, last.as_deref(), FOLLOW_PAGE).await?;
         if let Some(newest) = fresh.last() {
             last = newest["id"].as_str().map(str::to_owned);
         }
         show(&args, &fresh)?;
     }
+}
+
+/// Every record matching `args` newer than the record `last` (all of them
+/// when `None`), oldest first: pages of `page` records back from the
+/// newest until the page reaches `last`, so none is skipped whatever the
+/// rate of calls. Record ids increase, and the journal makes a record
+/// visible only after every older one, so "newer than `last`" is exactly
+/// what has not been shown.
+async fn newer_than(
+    api: &Api,
+    args: &LogsArgs,
+    last: Option<&str>,
+    page: u16,
+) -> anyhow::Result<Vec<Value>> {
+    let is_new = |r: &Value| {
+        let id = r["id"].as_str().unwrap_or_default();
+        last.is_none_or(|last| id > last)
+    };
+    let mut fresh = Vec::new();
+    let mut params = args.params(page);
+    loop {
+        let records = fetch(api, &params).await?;
+        let full = records.len() == usize::from(page);
+        let oldest = records
+            .last()
+            .and_then(|r| r["id"].as_str())
+            .map(str::to_owned);
+        let reached_last = records.iter().any(|r| !is_new(r));
+        fresh.extend(records.into_iter().filter(is_new));
+        match oldest {
+            Some(oldest) if full && !reached_last => {
+                params.retain(|(name, _)| *name != "after");
+                params.push(("after", oldest));
+            }
+            _ => break,
+        }
+    }
+    fresh.reverse();
+    Ok(fresh)
 }
 
 /// Prints `records` (oldest first) as text, or with `--json` as one JSON

@@ -4,7 +4,13 @@
 //! variable, the config file (`--config`, TOML, keys named like the flags:
 //! `listen`, `data-dir`, `public-url`, `admin-token-file`, `log-format`,
 //! `tls-cert`, `tls-key`, `max-instances`, `max-calls-per-hook`,
-//! `max-queue-wait-ms`, `otlp-endpoint`), or its default.
+//! `max-queue-wait-ms`, `max-connections`, `header-timeout-ms`,
+//! `otlp-endpoint`), or its default.
+//!
+//! At start the open-file limit is read (and its soft value raised to the
+//! hard one where allowed); the connection cap is lowered, with a warning,
+//! to what that limit leaves after [`FD_RESERVE`] descriptors for
+//! everything else.
 
 use crate::admin_token::AdminToken;
 use crate::registry::{Registry, RegistryConfig};
@@ -16,6 +22,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::prelude::*;
 
@@ -85,6 +92,16 @@ pub struct ServeArgs {
     /// (/v1/traces is appended) [default: no export].
     #[arg(long, env = "HOOKWARDEN_OTLP_ENDPOINT")]
     pub otlp_endpoint: Option<String>,
+    /// Connections open at once; past it the server stops accepting until
+    /// one closes, and is always kept below the open-file limit minus a
+    /// reserve of 128 [default: 512].
+    #[arg(long, env = "HOOKWARDEN_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: Option<u32>,
+    /// Time for a request's headers (and the TLS handshake) to arrive, and
+    /// for an idle keep-alive connection to stay open, in milliseconds:
+    /// 100 to 60000 [default: 1000].
+    #[arg(long, env = "HOOKWARDEN_HEADER_TIMEOUT_MS", value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub header_timeout_ms: Option<u64>,
 }
 
 /// The config file: the same options, all optional.
@@ -102,6 +119,8 @@ struct FileConfig {
     max_calls_per_hook: Option<u32>,
     max_queue_wait_ms: Option<u64>,
     otlp_endpoint: Option<String>,
+    max_connections: Option<u32>,
+    header_timeout_ms: Option<u64>,
 }
 
 /// Every option resolved.
@@ -123,6 +142,11 @@ pub struct Settings {
     pub runtime: RuntimeConfig,
     /// Where spans are exported, if anywhere.
     pub otlp_endpoint: Option<String>,
+    /// Connections open at once, as configured (before the open-file limit
+    /// is applied).
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive.
+    pub header_timeout: Duration,
 }
 
 impl ServeArgs {
@@ -168,8 +192,74 @@ impl ServeArgs {
                 self.max_queue_wait_ms.or(file.max_queue_wait_ms),
             )?,
             otlp_endpoint: self.otlp_endpoint.or(file.otlp_endpoint),
+            max_connections: self
+                .max_connections
+                .or(file.max_connections)
+                .map_or(server::DEFAULT_MAX_CONNECTIONS, |n| n as usize),
+            header_timeout: match self.header_timeout_ms.or(file.header_timeout_ms) {
+                None => server::DEFAULT_HEADER_TIMEOUT,
+                Some(ms) => {
+                    anyhow::ensure!(
+                        (100..=60_000).contains(&ms),
+                        "header-timeout-ms must be 100 to 60000"
+                    );
+                    Duration::from_millis(ms)
+                }
+            },
         })
     }
+}
+
+/// File descriptors kept free of connections for everything else the
+/// server opens: 128 (sled's files, compiled-code cache files while they
+/// load, the listener, standard streams, the OpenTelemetry exporter's
+/// sockets, ...).
+pub const FD_RESERVE: u64 = 128;
+
+/// The connection cap that fits the open-file limit: `configured`, lowered
+/// to `soft_limit - FD_RESERVE` (at least 1) when that is smaller, and
+/// whether it was lowered. `None` is no limit.
+fn fitting_cap(configured: usize, soft_limit: Option<u64>) -> (usize, bool) {
+    let Some(soft) = soft_limit else {
+        return (configured, false);
+    };
+    let room = usize::try_from(soft.saturating_sub(FD_RESERVE).max(1)).unwrap_or(usize::MAX);
+    if configured > room {
+        (room, true)
+    } else {
+        (configured, false)
+    }
+}
+
+/// Raises the soft open-file limit to the hard one if it is lower (allowed
+/// to any process), and returns the connection cap for `configured` under
+/// the resulting limit, warning when the limit forces it lower.
+fn connection_cap(configured: usize) -> usize {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let mut soft = limit.current;
+    if let (Some(current), hard) = (limit.current, limit.maximum)
+        && hard.is_none_or(|hard| hard > current)
+    {
+        let raised = Rlimit {
+            current: hard,
+            maximum: hard,
+        };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            soft = getrlimit(Resource::Nofile).current;
+        }
+    }
+    let (cap, lowered) = fitting_cap(configured, soft);
+    if lowered {
+        tracing::warn!(
+            open_file_limit = soft,
+            max_connections = configured,
+            lowered_to = cap,
+            reserve = FD_RESERVE,
+            "the open-file limit is too low for max-connections; raise it (ulimit -n) or lower max-connections"
+        );
+    }
+    cap
 }
 
 /// The runtime sizing from the given options over the defaults.
@@ -298,6 +388,8 @@ impl Bound {
             registry,
             ServerConfig {
                 public_url,
+                max_connections: connection_cap(settings.max_connections),
+                header_timeout: settings.header_timeout,
                 ..ServerConfig::default()
             },
             admin,
@@ -424,6 +516,44 @@ mod tests {
         assert_eq!(defaults.otlp_endpoint, None, "export is off by default");
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
         assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(defaults.max_connections, server::DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(defaults.header_timeout, server::DEFAULT_HEADER_TIMEOUT);
+    }
+
+    #[test]
+    fn connection_options_come_from_flags_or_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "max-connections = 64\nheader-timeout-ms = 2500\n").unwrap();
+        let from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(from_file.max_connections, 64);
+        assert_eq!(from_file.header_timeout, Duration::from_millis(2500));
+        std::fs::write(&path, "header-timeout-ms = 5\n").unwrap();
+        assert!(
+            ServeArgs {
+                config: Some(path),
+                ..Default::default()
+            }
+            .resolve()
+            .is_err(),
+            "the file's values are checked like the flags'"
+        );
+    }
+
+    #[test]
+    fn the_connection_cap_stays_below_the_open_file_limit() {
+        assert_eq!(fitting_cap(512, None), (512, false));
+        assert_eq!(fitting_cap(512, Some(1024)), (512, false));
+        assert_eq!(
+            fitting_cap(512, Some(256)),
+            (256 - FD_RESERVE as usize, true)
+        );
+        assert_eq!(fitting_cap(512, Some(10)), (1, true));
     }
 
     #[test]

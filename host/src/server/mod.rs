@@ -1,10 +1,11 @@
-//! The HTTP server: routes, shared state and serving with graceful shutdown.
+//! The HTTP server: routes, shared state and serving (bounded connections, graceful shutdown).
 //!
 //! - `POST /hooks/{hookId}`: Okta's calls ([`hooks`]), authenticated per hook.
 //! - `/api/v1/...`: the admin API ([`api`]), authenticated with the admin token.
 //! - `GET /metrics`: Prometheus metrics, authenticated with the admin token.
 
 pub mod api;
+mod conn;
 pub mod error;
 pub mod hooks;
 
@@ -33,6 +34,19 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(1);
 pub const DEFAULT_MAX_PLUGIN_BYTES: usize = 64 << 20;
 /// Default time allowed for a plugin upload to arrive: 120 s.
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default time allowed for a request's headers (and, over TLS, the
+/// handshake before them) to arrive, and for an idle keep-alive connection
+/// to stay open: 1 s. Okta sends its headers at once; a connection that
+/// dribbles them is closed, so it holds a connection slot for 1 s at most,
+/// and a call waiting for a slot gets one well within Okta's 3 s. Upload
+/// bodies have their own, longer time ([`DEFAULT_UPLOAD_TIMEOUT`]): headers
+/// come first.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
+/// Default cap on connections open at once: 512. When it is reached the
+/// server stops accepting (new connections wait in the kernel's backlog)
+/// and keeps serving the open ones. `hookwarden serve` also keeps it below
+/// the open-file limit (see `cli::serve`).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -56,6 +70,12 @@ pub struct ServerConfig {
     /// How long an answer is kept for a retried `eventId`. Default
     /// [`crate::replay::DEFAULT_TTL`] (5 minutes); zero keeps none.
     pub replay_ttl: Duration,
+    /// Time allowed for a request's headers (and the TLS handshake) to
+    /// arrive, and for an idle keep-alive connection to stay open. Default
+    /// [`DEFAULT_HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// Connections open at once. Default [`DEFAULT_MAX_CONNECTIONS`].
+    pub max_connections: usize,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +88,8 @@ impl Default for ServerConfig {
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
             journal: JournalConfig::default(),
             replay_ttl: crate::replay::DEFAULT_TTL,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -175,8 +197,19 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+fn bounds(config: &ServerConfig) -> conn::Bounds {
+    conn::Bounds {
+        max_connections: config.max_connections,
+        header_timeout: config.header_timeout,
+    }
+}
+
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then lets
-/// calls in flight finish.
+/// calls in flight finish (at most [`SHUTDOWN_GRACE`]). At most
+/// `config.max_connections` connections are open at once (then the server
+/// stops accepting until one closes), and each request's headers must
+/// arrive within `config.header_timeout`, which also closes idle
+/// keep-alive connections.
 ///
 /// # Errors
 ///
@@ -186,14 +219,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let bounds = bounds(&state.config);
+    conn::serve(listener, app(state), bounds, None, shutdown).await
 }
 
 /// A TLS certificate and key for serving HTTPS directly.
 #[derive(Clone)]
-pub struct Tls(axum_server::tls_rustls::RustlsConfig);
+pub struct Tls(tokio_rustls::TlsAcceptor);
 
 impl Tls {
     /// Loads a PEM certificate chain and its PEM private key.
@@ -207,7 +239,7 @@ impl Tls {
     ) -> anyhow::Result<Tls> {
         // The process-wide crypto provider; installing it twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+        let loaded = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
             .await
             .map_err(|e| {
                 anyhow::anyhow!(
@@ -216,15 +248,19 @@ impl Tls {
                     key.display()
                 )
             })?;
-        Ok(Tls(config))
+        let mut config = (*loaded.get_inner()).clone();
+        // The server speaks HTTP/1.1 only (what Okta uses).
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Tls(tokio_rustls::TlsAcceptor::from(Arc::new(config))))
     }
 }
 
-/// How long a graceful shutdown waits for open HTTPS connections: 10 s
+/// How long a graceful shutdown waits for open connections: 10 s
 /// (calls in flight end within Okta's 3 s).
-pub const TLS_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub const SHUTDOWN_GRACE: Duration = conn::SHUTDOWN_GRACE;
 
-/// [`serve`] over HTTPS with `tls`.
+/// [`serve`] over HTTPS with `tls`; the TLS handshake must also end within
+/// `config.header_timeout`.
 ///
 /// # Errors
 ///
@@ -235,14 +271,6 @@ pub async fn serve_tls(
     tls: Tls,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let handle = axum_server::Handle::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(TLS_SHUTDOWN_GRACE));
-    });
-    axum_server::from_tcp_rustls(listener.into_std()?, tls.0)?
-        .handle(handle)
-        .serve(app(state).into_make_service())
-        .await
+    let bounds = bounds(&state.config);
+    conn::serve(listener, app(state), bounds, Some(tls.0), shutdown).await
 }

@@ -5,7 +5,11 @@
 //! replaces name, version and channel while `type` is immutable; DELETE
 //! needs an INACTIVE hook and answers 204; lifecycle calls are POSTs without
 //! a body that return the hook. The auth secret is write-only: it is never
-//! returned and a PUT without it keeps the current one.
+//! returned and a PUT without it keeps the current one. Every other optional
+//! member a PUT leaves out (`settings`, `limits`, `failurePolicy`,
+//! `recordBodies`) takes its default, as in Okta's full replacement; a
+//! client that changes one field sends the others as they are (the CLI's
+//! `hook update` does).
 
 use crate::exec::{self, Execution};
 use crate::hook_type::HookType;
@@ -41,12 +45,19 @@ pub const MAX_SECRET_BYTES: usize = 1024;
 /// Longest registration failure message: 1024 characters.
 pub const MAX_MESSAGE_CHARS: usize = 1024;
 
-/// The hook as the API shows it.
-fn representation(record: &HookRecord, public_url: &str) -> Value {
+/// The hook as the API shows it. A hook that failed to load when the
+/// server started (`load_error`) is shown as stored, with
+/// `_hookwarden.loadError` saying why it is not served, and links only to
+/// itself and its deletion.
+fn representation(record: &HookRecord, load_error: Option<&str>, public_url: &str) -> Value {
     let id = &record.id;
     let self_href = format!("{public_url}/api/v1/inlineHooks/{id}");
     let post = |href: String| json!({"href": href, "hints": {"allow": ["POST"]}});
     let links = match record.status {
+        _ if load_error.is_some() => json!({
+            "self": {"href": self_href, "hints": {"allow": ["GET", "PUT", "DELETE"]}},
+            "delete": {"href": self_href, "hints": {"allow": ["DELETE"]}},
+        }),
         HookStatus::Active => json!({
             "self": {"href": self_href, "hints": {"allow": ["GET", "PUT", "DELETE"]}},
             "execute": post(format!("{self_href}/execute")),
@@ -59,7 +70,7 @@ fn representation(record: &HookRecord, public_url: &str) -> Value {
         }),
     };
     let auth = json!({"type": "HEADER", "key": record.auth_scheme.key});
-    json!({
+    let mut shown = json!({
         "id": id,
         "status": record.status,
         "name": record.name,
@@ -92,7 +103,11 @@ fn representation(record: &HookRecord, public_url: &str) -> Value {
         "created": record.created,
         "lastUpdated": record.last_updated,
         "_links": links,
-    })
+    });
+    if let Some(error) = load_error {
+        shown["_hookwarden"] = json!({"loadError": error});
+    }
+    shown
 }
 
 /// Collects one error cause per bad field.
@@ -431,7 +446,7 @@ async fn json_body(
 }
 
 fn shown(state: &AppState, record: &HookRecord) -> Json<Value> {
-    Json(representation(record, &state.config.public_url))
+    Json(representation(record, None, &state.config.public_url))
 }
 
 /// `POST /api/v1/inlineHooks`: creates an ACTIVE hook; answers 200.
@@ -461,19 +476,19 @@ pub async fn list(
     };
     let hooks = state
         .registry
-        .hooks()
+        .records()
         .into_iter()
-        .filter(|h| filter.is_none_or(|t| h.record.hook_type == t))
-        .map(|h| representation(&h.record, &state.config.public_url))
+        .filter(|(record, _)| filter.is_none_or(|t| record.hook_type == t))
+        .map(|(record, error)| representation(&record, error.as_deref(), &state.config.public_url))
         .collect();
     Ok(Json(hooks))
 }
 
-fn current(state: &AppState, id: &str) -> Result<HookRecord, ApiError> {
+/// The stored hook `id`, with its load error if it failed to load.
+fn current(state: &AppState, id: &str) -> Result<(HookRecord, Option<String>), ApiError> {
     state
         .registry
-        .hook(id)
-        .map(|h| h.record.clone())
+        .stored_hook(id)
         .ok_or_else(|| ApiError::hook_not_found(id))
 }
 
@@ -482,7 +497,12 @@ pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(shown(&state, &current(&state, &id)?))
+    let (record, load_error) = current(&state, &id)?;
+    Ok(Json(representation(
+        &record,
+        load_error.as_deref(),
+        &state.config.public_url,
+    )))
 }
 
 /// `PUT` (or `POST`) `/api/v1/inlineHooks/{id}`: full replacement; `type`
@@ -494,7 +514,7 @@ pub async fn replace(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let existing = current(&state, &id)?;
+    let (existing, _) = current(&state, &id)?;
     let body = json_body(&state, &headers, body).await?;
     let spec = hook_spec(&body, Some(&existing), &state)?;
     let record = state.registry.replace_hook(&id, spec).await?;
