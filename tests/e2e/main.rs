@@ -5,6 +5,7 @@
 mod admin_api;
 mod cli_admin;
 mod cli_offline;
+mod compile_limits;
 mod demo;
 mod durability;
 mod examples;
