@@ -141,6 +141,46 @@ async fn a_compile_bomb_is_refused_at_the_compile_memory_limit() {
 }
 
 #[tokio::test]
+async fn compiles_take_turns_and_an_upload_without_a_turn_in_time_gets_503() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(
+        dir.path(),
+        &["--compile-time-limit-secs", "3", "--max-compiles", "1"],
+    );
+    let upload_after = |delay_ms: u64| {
+        let client = Client::new(server.url.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            let started = Instant::now();
+            let answer = client.upload(compile_bomb(1000, 5000)).await;
+            (answer, started.elapsed())
+        })
+    };
+    // A compiles from 0 to 3 s; B waits for A's turn, then compiles from 3
+    // to 6 s; C, arriving at 1 s, gets no turn by 4 s.
+    let (a, b, c) = (upload_after(0), upload_after(500), upload_after(1000));
+    let ((a, _), (b, b_took), (c, c_took)) = (a.await.unwrap(), b.await.unwrap(), c.await.unwrap());
+    for (status, body) in [&a, &b] {
+        assert_eq!(*status, 400, "{body}");
+        assert!(cause(body).contains("compile time limit of 3 s"), "{body}");
+    }
+    assert!(
+        b_took > Duration::from_millis(4500),
+        "B compiled only after A's turn, not beside it: {b_took:?}"
+    );
+    let (status, body) = c;
+    assert_eq!(status, 503, "{body}");
+    assert_okta_error(&body, "E0000009");
+    assert!(
+        body["errorSummary"]
+            .as_str()
+            .is_some_and(|s| s.contains("busy compiling") && s.contains("at most 1 at once")),
+        "{body}"
+    );
+    assert!(c_took < Duration::from_millis(4500), "C waited {c_took:?}");
+}
+
+#[tokio::test]
 async fn invalid_components_are_refused_by_the_worker_with_the_compilers_reason() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(dir.path(), &[]);

@@ -145,7 +145,7 @@ impl Compilation {
                     .await
                     .unwrap_or_else(|e| Err(CompileError::Worker(format!("compiler crashed: {e}"))))
             }
-            Compiler::Subprocess { exe } => run_worker(exe, self.limits, &bytes).await,
+            Compiler::Subprocess { exe } => run_worker(exe, self.limits, bytes).await,
         }
     }
 }
@@ -154,7 +154,7 @@ impl Compilation {
 async fn run_worker(
     exe: &std::path::Path,
     limits: CompileLimits,
-    bytes: &[u8],
+    bytes: Arc<Vec<u8>>,
 ) -> Result<Vec<u8>, CompileError> {
     use tokio::io::AsyncWriteExt;
     let mut child = tokio::process::Command::new(exe)
@@ -171,10 +171,9 @@ async fn run_worker(
         .spawn()
         .map_err(|e| CompileError::Worker(format!("starting {}: {e}", exe.display())))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = bytes.to_vec();
     let feed = async move {
         // A worker that dies early closes the pipe; its exit says why.
-        let _ = stdin.write_all(&input).await;
+        let _ = stdin.write_all(&bytes).await;
         drop(stdin);
     };
     let run = async {
