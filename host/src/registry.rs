@@ -252,7 +252,10 @@ impl Registry {
     /// Opens the store, compiles every stored plugin and loads every hook.
     ///
     /// A stored plugin that no longer compiles is logged and skipped, and so
-    /// are the hooks that use it; the rest is served.
+    /// are the hooks that use it; the rest is served. Plugins without
+    /// usable cached code compile with the configured [`Compiler`] and its
+    /// limits, one turn at a time; compiled code of other engines is
+    /// removed first.
     ///
     /// # Errors
     ///

@@ -45,6 +45,12 @@ pub const DEFAULT_MAX_CONCURRENT_COMPILES: usize = 1;
 const EXIT_INVALID: u8 = 3;
 /// The worker's exit code when the compiler ran out of memory.
 const EXIT_OUT_OF_MEMORY: u8 = 4;
+/// The signal that ends a process past its soft RLIMIT_CPU (Linux, BSDs, macOS).
+#[cfg(unix)]
+const SIGXCPU: i32 = 24;
+/// The signal of `abort()`, which Rust calls when an allocation fails.
+#[cfg(unix)]
+const SIGABRT: i32 = 6;
 /// Most bytes of a worker's standard error kept for an error message.
 const MAX_ERROR_BYTES: usize = 4096;
 
@@ -221,10 +227,10 @@ fn classify_failure(
     {
         use std::os::unix::process::ExitStatusExt;
         match status.signal() {
-            // SIGXCPU: the CPU backstop.
-            Some(24) => return CompileError::TimeLimit(limits.time),
-            // SIGABRT: Rust aborts when an allocation fails.
-            Some(6) if stderr.contains("memory allocation") => {
+            // The CPU backstop.
+            Some(SIGXCPU) => return CompileError::TimeLimit(limits.time),
+            // Rust aborts when an allocation fails.
+            Some(SIGABRT) if stderr.contains("memory allocation") => {
                 return CompileError::MemoryLimit(limits.memory_bytes);
             }
             _ => {}
@@ -299,19 +305,21 @@ fn out_of_memory_or(message: &str, code: ExitCode) -> ExitCode {
     }
 }
 
-/// Sets RLIMIT_AS and RLIMIT_CPU (soft and hard) of this process.
+/// Sets RLIMIT_AS and RLIMIT_CPU of this process. The CPU hard limit is
+/// a second above the soft one, so the kernel sends SIGXCPU (which the
+/// parent reads as the time limit) before SIGKILL.
 #[cfg(unix)]
 fn lower_limits(args: &WorkerArgs) -> std::io::Result<()> {
     use rustix::process::{Resource, Rlimit, setrlimit};
-    for (resource, value) in [
-        (Resource::As, args.memory_bytes),
-        (Resource::Cpu, args.cpu_seconds),
+    for (resource, soft, hard) in [
+        (Resource::As, args.memory_bytes, args.memory_bytes),
+        (Resource::Cpu, args.cpu_seconds, args.cpu_seconds + 1),
     ] {
         setrlimit(
             resource,
             Rlimit {
-                current: Some(value),
-                maximum: Some(value),
+                current: Some(soft),
+                maximum: Some(hard),
             },
         )?;
     }
@@ -351,7 +359,7 @@ mod tests {
             CompileError::MemoryLimit(limits.memory_bytes)
         );
         assert_eq!(
-            classify_failure(std::process::ExitStatus::from_raw(24), "", limits),
+            classify_failure(std::process::ExitStatus::from_raw(SIGXCPU), "", limits),
             CompileError::TimeLimit(limits.time)
         );
         assert!(matches!(
