@@ -254,8 +254,8 @@ impl Registry {
     /// A stored plugin that no longer compiles is logged and skipped, and so
     /// are the hooks that use it; the rest is served. Plugins without
     /// usable cached code compile with the configured [`Compiler`] and its
-    /// limits, one turn at a time; compiled code of other engines is
-    /// removed first.
+    /// limits, one turn at a time; compiled code of other engines, and of
+    /// plugins no longer stored, is removed first.
     ///
     /// # Errors
     ///
@@ -277,7 +277,15 @@ impl Registry {
             loaded: AtomicU64::new(0),
             metrics: Arc::default(),
         };
-        for record in registry.store.plugins()? {
+        let stored = registry.store.plugins()?;
+        registry.runtime.remove_unstored_artifacts(
+            &registry.config.data_dir.join("compiled"),
+            &stored
+                .iter()
+                .map(|record| record.id.trim_start_matches("sha256:").to_owned())
+                .collect(),
+        );
+        for record in stored {
             let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
                 tracing::error!(plugin = %record.id, "plugin bytes missing from the store; skipped");
                 continue;

@@ -213,7 +213,7 @@ async fn two_uploads_of_the_same_bytes_at_once_store_one_plugin() {
 }
 
 #[tokio::test]
-async fn a_restart_removes_compiled_code_of_other_engines_and_keeps_its_own() {
+async fn a_restart_removes_compiled_code_of_other_engines_and_deleted_plugins_and_keeps_its_own() {
     let server = TestServer::start().await;
     server
         .registry
@@ -226,12 +226,15 @@ async fn a_restart_removes_compiled_code_of_other_engines_and_keeps_its_own() {
     std::fs::create_dir_all(&stale).unwrap();
     std::fs::write(stale.join("old.cwasm"), b"old machine code").unwrap();
     std::fs::write(current.join(".tmpKilled"), b"half written").unwrap();
+    let unstored = current.join(format!("{}.cwasm", "ab".repeat(32)));
+    std::fs::write(&unstored, b"code of a deleted plugin").unwrap();
 
     let dir = server.stop().await;
     let server = TestServer::start_in(dir).await;
     assert!(!stale.exists(), "the other engine's directory is removed");
     assert!(current.is_dir(), "this engine's directory is kept");
     assert!(!current.join(".tmpKilled").exists(), "temporary files go");
+    assert!(!unstored.exists(), "code of plugins no longer stored goes");
     let stats = server.registry.compile_stats();
     assert_eq!((stats.compiled, stats.loaded_from_cache), (0, 1));
 }

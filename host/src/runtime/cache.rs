@@ -157,6 +157,42 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Removes this engine's artifacts of plugins not in `stored` (SHA-256
+    /// digests, hex), logging each: code of plugins deleted while their
+    /// artifact could not be removed, or whose store entry is gone.
+    pub fn remove_unstored_artifacts(
+        &self,
+        cache_dir: &Path,
+        stored: &std::collections::HashSet<String>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(cache_dir.join(&self.engine_key)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(digest) = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(".cwasm"))
+            else {
+                continue;
+            };
+            if stored.contains(digest) {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "removed compiled code of a plugin no longer stored")
+                }
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "could not remove compiled code of a plugin no longer stored")
+                }
+            }
+        }
+    }
+}
+
 /// Removes the `.tmp*` files `write_artifact` leaves when it is killed.
 fn remove_temporary_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
