@@ -81,7 +81,7 @@ impl Runtime {
     /// Loads the plugin from its artifact when `expected_sha256` matches the
     /// file; `None` (logged) when it is missing, does not match or no
     /// longer loads, and the caller compiles.
-    pub fn load_cached(&self, artifact: &Path, expected_sha256: &str) -> Option<Plugin> {
+    pub(crate) fn load_cached(&self, artifact: &Path, expected_sha256: &str) -> Option<Plugin> {
         let code = std::fs::read(artifact).ok()?;
         if hex::encode(Sha256::digest(&code)) != expected_sha256 {
             tracing::warn!(path = %artifact.display(), "compiled code does not match its recorded digest; recompiling");
@@ -104,7 +104,7 @@ impl Runtime {
     /// [`CompileError::WrongWorld`] if it does not fit, or
     /// [`CompileError::Worker`] if the code does not load (which would be
     /// a worker built with other settings).
-    pub fn plugin_from_artifact(
+    pub(crate) fn plugin_from_artifact(
         &self,
         code: &[u8],
         artifact: &Path,
@@ -130,7 +130,7 @@ impl Runtime {
     /// directories of other engine keys (another wasmtime or other
     /// settings) and temporary files a crash left in this key's directory.
     /// Each removal is logged; failures are logged and skipped.
-    pub fn remove_stale_artifacts(&self, cache_dir: &Path) {
+    pub(crate) fn remove_stale_artifacts(&self, cache_dir: &Path) {
         let Ok(entries) = std::fs::read_dir(cache_dir) else {
             return;
         };
@@ -161,7 +161,7 @@ impl Runtime {
     /// Removes this engine's artifacts of plugins not in `stored` (SHA-256
     /// digests, hex), logging each: code of plugins deleted while their
     /// artifact could not be removed, or whose store entry is gone.
-    pub fn remove_unstored_artifacts(
+    pub(crate) fn remove_unstored_artifacts(
         &self,
         cache_dir: &Path,
         stored: &std::collections::HashSet<String>,

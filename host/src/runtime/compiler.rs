@@ -248,7 +248,7 @@ fn classify_failure(
 
 /// Options of the hidden `hookwarden compile-worker` command.
 #[derive(clap::Args, Debug)]
-pub struct WorkerArgs {
+pub(crate) struct WorkerArgs {
     /// Address-space limit of this process, in bytes.
     #[arg(long)]
     pub memory_bytes: u64,
@@ -262,7 +262,7 @@ pub struct WorkerArgs {
 /// output. Exit 0 on success, 3 with the reason on standard error when the
 /// component is invalid, 4 when the compiler ran out of memory, 1 when the
 /// limits cannot be set. Runs before any async runtime or thread starts.
-pub fn worker_main(args: WorkerArgs) -> ExitCode {
+pub(crate) fn worker_main(args: WorkerArgs) -> ExitCode {
     use std::io::{Read, Write};
     if let Err(e) = lower_limits(&args) {
         eprintln!("setting the compile limits: {e}");

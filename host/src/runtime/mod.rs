@@ -7,7 +7,7 @@
 //!   [`Plugin`], pre-instantiated so a call only has to allocate.
 //! - [`compiler`] compiles uploads into machine code, in a limited child
 //!   process (`hookwarden compile-worker`) or in process, a bounded number
-//!   at once; [`Runtime::plugin_from_artifact`] loads the result.
+//!   at once; `Runtime::plugin_from_artifact` loads the result.
 //! - [`Runtime::admit`] bounds the calls in flight, per hook and in total.
 //! - [`Runtime::call`] runs one call in a fresh store.
 
