@@ -7,7 +7,10 @@ use crate::exec::HookRun;
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
 use crate::policy::FailurePolicy;
-use crate::runtime::{CacheUse, CompileError, Plugin, Runtime, RuntimeConfig, Settings};
+use crate::runtime::compiler::Compilation;
+use crate::runtime::{
+    CacheUse, CompileError, CompileLimits, Compiler, Plugin, Runtime, RuntimeConfig, Settings,
+};
 use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
 use axum::http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
@@ -34,6 +37,11 @@ pub struct RegistryConfig {
     pub max_hooks: usize,
     /// Most plugins stored at once. Default [`DEFAULT_MAX_PLUGINS`].
     pub max_plugins: usize,
+    /// Where components are compiled. Default [`Compiler::InProcess`]
+    /// (`hookwarden serve` and `demo` use [`Compiler::Subprocess`]).
+    pub compiler: Compiler,
+    /// Time, memory and concurrency bounds on compiling.
+    pub compile_limits: CompileLimits,
 }
 
 /// Default cap on stored hooks: 1000 (an Okta org holds at most 100, so
@@ -51,6 +59,8 @@ impl RegistryConfig {
             default_limits: Limits::default(),
             max_hooks: DEFAULT_MAX_HOOKS,
             max_plugins: DEFAULT_MAX_PLUGINS,
+            compiler: Compiler::default(),
+            compile_limits: CompileLimits::default(),
         }
     }
 }
@@ -223,6 +233,8 @@ pub struct Registry {
     /// Serializes changes, so checks (a plugin in use, a count limit) and
     /// the writes they guard cannot interleave.
     changes: tokio::sync::Mutex<()>,
+    /// Compiles happen outside `changes`, bounded by this.
+    compilation: Compilation,
     compiled: AtomicU64,
     loaded: AtomicU64,
     metrics: Arc<crate::metrics::Metrics>,
@@ -258,7 +270,10 @@ impl Registry {
     /// A stored plugin that no longer compiles is logged and skipped; a hook
     /// that cannot be served (its plugin skipped or missing, its limits
     /// invalid) is logged and kept, listed with its load error and deletable,
-    /// but never called; the rest is served.
+    /// but never called; the rest is served. Plugins without usable cached
+    /// code compile with the configured [`Compiler`] and its limits, one
+    /// turn at a time; compiled code of other engines, and of plugins no
+    /// longer stored, is removed first.
     ///
     /// # Errors
     ///
@@ -267,9 +282,11 @@ impl Registry {
         config.default_limits.validate()?;
         let runtime = Arc::new(Runtime::new(config.runtime)?);
         let store = Store::open(&config.data_dir)?;
+        runtime.remove_stale_artifacts(&config.data_dir.join("compiled"));
         let registry = Registry {
             runtime,
             store,
+            compilation: Compilation::new(config.compiler.clone(), config.compile_limits),
             config,
             plugins: RwLock::default(),
             hooks: RwLock::default(),
@@ -279,7 +296,15 @@ impl Registry {
             loaded: AtomicU64::new(0),
             metrics: Arc::default(),
         };
-        for record in registry.store.plugins()? {
+        let stored = registry.store.plugins()?;
+        registry.runtime.remove_unstored_artifacts(
+            &registry.config.data_dir.join("compiled"),
+            &stored
+                .iter()
+                .map(|record| record.id.trim_start_matches("sha256:").to_owned())
+                .collect(),
+        );
+        for record in stored {
             let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
                 tracing::error!(plugin = %record.id, "plugin bytes missing from the store; skipped");
                 continue;
@@ -339,8 +364,10 @@ impl Registry {
         &self.metrics
     }
 
-    /// Compiles a plugin, or loads it from the compiled-code cache when a
-    /// verified artifact for this engine exists.
+    /// Compiles a plugin (with the configured [`Compiler`] and its
+    /// limits), or loads it from the compiled-code cache when a verified
+    /// artifact for this engine exists. Takes no lock: compiles run beside
+    /// admin changes and calls.
     async fn compile(&self, id: &str, bytes: Vec<u8>) -> Result<Arc<Plugin>, RegistryError> {
         let runtime = self.runtime.clone();
         let engine = runtime.engine_key();
@@ -348,22 +375,34 @@ impl Registry {
         let artifact = runtime.artifact_path(&self.config.data_dir.join("compiled"), &digest);
         let expected = self.store.artifact_sha256(&engine, id)?;
         let started = std::time::Instant::now();
-        let cached = tokio::task::spawn_blocking(move || {
-            runtime.compile_cached(&bytes, &artifact, expected.as_deref())
-        })
-        .await
-        .unwrap_or_else(|e| Err(CompileError::Invalid(format!("compiler crashed: {e}"))))?;
+        let loaded = match expected {
+            Some(expected) => {
+                let (runtime, artifact) = (runtime.clone(), artifact.clone());
+                tokio::task::spawn_blocking(move || runtime.load_cached(&artifact, &expected))
+                    .await
+                    .ok()
+                    .flatten()
+            }
+            None => None,
+        };
+        if let Some(plugin) = loaded {
+            self.metrics.compiled(started.elapsed());
+            self.loaded.fetch_add(1, Ordering::Relaxed);
+            return Ok(Arc::new(plugin));
+        }
+        let code = self
+            .compilation
+            .precompile(&runtime, Arc::new(bytes))
+            .await?;
+        let cached =
+            tokio::task::spawn_blocking(move || runtime.plugin_from_artifact(&code, &artifact))
+                .await
+                .unwrap_or_else(|e| Err(CompileError::Worker(format!("loading crashed: {e}"))))?;
         self.metrics.compiled(started.elapsed());
-        match cached.source {
-            CacheUse::Compiled => {
-                self.compiled.fetch_add(1, Ordering::Relaxed);
-                if let Some(sha) = &cached.artifact_sha256 {
-                    self.store.set_artifact_sha256(&engine, id, sha).await?;
-                }
-            }
-            CacheUse::Loaded => {
-                self.loaded.fetch_add(1, Ordering::Relaxed);
-            }
+        debug_assert_eq!(cached.source, CacheUse::Compiled);
+        self.compiled.fetch_add(1, Ordering::Relaxed);
+        if let Some(sha) = &cached.artifact_sha256 {
+            self.store.set_artifact_sha256(&engine, id, sha).await?;
         }
         Ok(Arc::new(cached.plugin))
     }
@@ -385,34 +424,53 @@ impl Registry {
     /// Validates, compiles and stores a component. Adding the same bytes
     /// again returns the existing record.
     ///
+    /// The compile runs before the change lock is taken, so a slow compile
+    /// does not hold up other admin changes; the existence and count checks
+    /// are made again under the lock (two uploads of the same bytes at once
+    /// both compile, and the second returns the first's record).
+    ///
     /// # Errors
     ///
-    /// [`RegistryError::Compile`] if the component is refused, or a store error.
+    /// [`RegistryError::Compile`] if the component is refused (including
+    /// past a compile limit), [`RegistryError::TooMany`], or a store error.
     pub async fn add_plugin(&self, bytes: Vec<u8>) -> Result<PluginRecord, RegistryError> {
         let id = plugin_id(&bytes);
-        let _changes = self.changes.lock().await;
-        if let Some(existing) = self.store.plugin(&id)?
-            && self.plugin(&id).is_some()
-        {
+        if let Some(existing) = self.existing_plugin(&id)? {
             return Ok(existing);
         }
+        // Refuse early what the lock would refuse anyway, before compiling.
+        self.check_plugin_count()?;
+        let plugin = self.compile(&id, bytes.clone()).await?;
+        let _changes = self.changes.lock().await;
+        if let Some(existing) = self.existing_plugin(&id)? {
+            return Ok(existing);
+        }
+        self.check_plugin_count()?;
+        let record = PluginRecord {
+            id: id.clone(),
+            size: bytes.len() as u64,
+            created: now_timestamp(),
+            world: WORLD.into(),
+        };
+        let record = self.store.put_plugin(&record, &bytes).await?;
+        self.plugins_mut().insert(id, plugin);
+        Ok(record)
+    }
+
+    /// The record of plugin `id` if it is stored and live.
+    fn existing_plugin(&self, id: &str) -> Result<Option<PluginRecord>, RegistryError> {
+        Ok(self.store.plugin(id)?.filter(|_| self.plugin(id).is_some()))
+    }
+
+    /// [`RegistryError::TooMany`] when no more plugins may be stored.
+    fn check_plugin_count(&self) -> Result<(), RegistryError> {
         if self.store.plugins()?.len() >= self.config.max_plugins {
             return Err(RegistryError::TooMany {
                 what: "plugins",
                 limit: self.config.max_plugins,
             });
         }
-        let size = bytes.len() as u64;
-        let record = PluginRecord {
-            id: id.clone(),
-            size,
-            created: now_timestamp(),
-            world: WORLD.into(),
-        };
-        let plugin = self.compile(&id, bytes.clone()).await?;
-        let record = self.store.put_plugin(&record, &bytes).await?;
-        self.plugins_mut().insert(id, plugin);
-        Ok(record)
+        Ok(())
     }
 
     /// The compiled plugin with `id`, if registered.

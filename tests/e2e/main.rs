@@ -6,6 +6,7 @@ mod admin_api;
 mod cli_admin;
 mod cli_offline;
 mod connections;
+mod compile_limits;
 mod demo;
 mod durability;
 mod examples;

@@ -136,7 +136,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let registry = Registry::open(RegistryConfig::new(&data_dir)).await?;
+    let registry = Registry::open(RegistryConfig {
+        compiler: crate::runtime::Compiler::current_exe()?,
+        ..RegistryConfig::new(&data_dir)
+    })
+    .await?;
     let hooks = register(&registry, &data_dir.join("requests")).await?;
     let token = random_token();
     let settings = Settings {
@@ -147,6 +151,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         tls: None,
         log_format: LogFormat::Text,
         runtime: Default::default(),
+        compile_limits: Default::default(),
         otlp_endpoint: None,
         max_connections: crate::server::DEFAULT_MAX_CONNECTIONS,
         header_timeout: crate::server::DEFAULT_HEADER_TIMEOUT,

@@ -51,6 +51,10 @@ enum Command {
     Invoke(offline::InvokeArgs),
     /// Scaffold a new plugin project.
     New(offline::NewArgs),
+    /// Compile one component from standard input within limits (the
+    /// server's compile worker; not for direct use).
+    #[command(hide = true)]
+    CompileWorker(crate::runtime::compiler::WorkerArgs),
 }
 
 /// Parses the command line and runs the command. The exit code is 0 on
@@ -70,6 +74,11 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             };
         }
+    };
+    // The compile worker lowers its limits before any other thread exists.
+    let cli = match cli.command {
+        Command::CompileWorker(args) => return crate::runtime::compiler::worker_main(args),
+        command => Cli { command },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,6 +100,7 @@ pub fn main() -> ExitCode {
             Command::Sample(args) => offline::sample(args),
             Command::Invoke(args) => offline::invoke(args).await,
             Command::New(args) => offline::new(args),
+            Command::CompileWorker(_) => unreachable!("run before the async runtime"),
         }
     });
     match result {

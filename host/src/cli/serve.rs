@@ -5,6 +5,7 @@
 //! `listen`, `data-dir`, `public-url`, `admin-token-file`, `log-format`,
 //! `tls-cert`, `tls-key`, `max-instances`, `max-calls-per-hook`,
 //! `max-queue-wait-ms`, `max-connections`, `header-timeout-ms`,
+//! `compile-time-limit-secs`, `compile-memory-limit-mib`, `max-compiles`,
 //! `otlp-endpoint`), or its default.
 //!
 //! At start the open-file limit is read (and its soft value raised to the
@@ -14,7 +15,7 @@
 
 use crate::admin_token::AdminToken;
 use crate::registry::{Registry, RegistryConfig};
-use crate::runtime::{ANSWER_DEADLINE, RuntimeConfig};
+use crate::runtime::{ANSWER_DEADLINE, CompileLimits, Compiler, RuntimeConfig};
 use crate::server::{self, AppState, ServerConfig, Tls};
 use crate::telemetry::Telemetry;
 use clap::ValueEnum;
@@ -87,6 +88,18 @@ pub struct ServeArgs {
     /// at once with the safe answer), in milliseconds: 0 to 2900 [default: 500].
     #[arg(long, env = "HOOKWARDEN_MAX_QUEUE_WAIT_MS", value_parser = clap::value_parser!(u64).range(0..=2900))]
     pub max_queue_wait_ms: Option<u64>,
+    /// Longest a plugin may take to compile, in seconds (longer ones are
+    /// stopped and refused; an upload also waits at most this long for its
+    /// turn to compile): 1 to 3600 [default: 60].
+    #[arg(long, env = "HOOKWARDEN_COMPILE_TIME_LIMIT_SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub compile_time_limit_secs: Option<u64>,
+    /// Address space a plugin's compile may use, in MiB (more is refused):
+    /// 256 to 1048576 [default: 4096].
+    #[arg(long, env = "HOOKWARDEN_COMPILE_MEMORY_LIMIT_MIB", value_parser = clap::value_parser!(u64).range(256..=1 << 20))]
+    pub compile_memory_limit_mib: Option<u64>,
+    /// Plugins compiled at once; more uploads wait for a turn [default: 1].
+    #[arg(long, env = "HOOKWARDEN_MAX_COMPILES", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_compiles: Option<u32>,
     /// Export spans (one per hook call) to this OpenTelemetry collector's
     /// OTLP/HTTP receiver: its base URL, e.g. http://127.0.0.1:4318
     /// (/v1/traces is appended) [default: no export].
@@ -118,6 +131,9 @@ struct FileConfig {
     max_instances: Option<u32>,
     max_calls_per_hook: Option<u32>,
     max_queue_wait_ms: Option<u64>,
+    compile_time_limit_secs: Option<u64>,
+    compile_memory_limit_mib: Option<u64>,
+    max_compiles: Option<u32>,
     otlp_endpoint: Option<String>,
     max_connections: Option<u32>,
     header_timeout_ms: Option<u64>,
@@ -140,6 +156,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Sizing of the sandbox: instance slots, calls per hook, queue wait.
     pub runtime: RuntimeConfig,
+    /// Bounds on compiling plugins (time, memory, compiles at once).
+    pub compile_limits: CompileLimits,
     /// Where spans are exported, if anywhere.
     pub otlp_endpoint: Option<String>,
     /// Connections open at once, as configured (before the open-file limit
@@ -190,6 +208,13 @@ impl ServeArgs {
                 self.max_instances.or(file.max_instances),
                 self.max_calls_per_hook.or(file.max_calls_per_hook),
                 self.max_queue_wait_ms.or(file.max_queue_wait_ms),
+            )?,
+            compile_limits: compile_limits(
+                self.compile_time_limit_secs
+                    .or(file.compile_time_limit_secs),
+                self.compile_memory_limit_mib
+                    .or(file.compile_memory_limit_mib),
+                self.max_compiles.or(file.max_compiles),
             )?,
             otlp_endpoint: self.otlp_endpoint.or(file.otlp_endpoint),
             max_connections: self
@@ -260,6 +285,35 @@ fn connection_cap(configured: usize) -> usize {
         );
     }
     cap
+}
+
+/// The compile limits from the given options over the defaults.
+fn compile_limits(
+    time_secs: Option<u64>,
+    memory_mib: Option<u64>,
+    max_compiles: Option<u32>,
+) -> anyhow::Result<CompileLimits> {
+    let defaults = CompileLimits::default();
+    let limits = CompileLimits {
+        time: time_secs
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(defaults.time),
+        memory_bytes: memory_mib.map_or(defaults.memory_bytes, |mib| mib << 20),
+        max_concurrent: max_compiles.map_or(defaults.max_concurrent, |n| n as usize),
+    };
+    anyhow::ensure!(
+        (1..=3600).contains(&limits.time.as_secs()),
+        "compile-time-limit-secs must be 1 to 3600"
+    );
+    anyhow::ensure!(
+        (256 << 20..=1 << 40).contains(&limits.memory_bytes),
+        "compile-memory-limit-mib must be 256 to 1048576"
+    );
+    anyhow::ensure!(
+        (1..=64).contains(&limits.max_concurrent),
+        "max-compiles must be 1 to 64"
+    );
+    Ok(limits)
 }
 
 /// The runtime sizing from the given options over the defaults.
@@ -434,6 +488,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let given = given_admin_token(&settings)?;
     let registry = Registry::open(RegistryConfig {
         runtime: settings.runtime,
+        compiler: Compiler::current_exe()?,
+        compile_limits: settings.compile_limits,
         ..RegistryConfig::new(&settings.data_dir)
     })
     .await?;
@@ -512,10 +568,27 @@ mod tests {
         assert_eq!(sized.runtime.max_queue_wait.as_millis(), 100);
         assert_eq!(sized.runtime.max_instances, 128);
 
+        std::fs::write(
+            dir.path().join("compile.toml"),
+            "compile-time-limit-secs = 5\ncompile-memory-limit-mib = 512\nmax-compiles = 2\n",
+        )
+        .unwrap();
+        let compile = ServeArgs {
+            config: Some(dir.path().join("compile.toml")),
+            max_compiles: Some(3),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(compile.compile_limits.time.as_secs(), 5);
+        assert_eq!(compile.compile_limits.memory_bytes, 512 << 20);
+        assert_eq!(compile.compile_limits.max_concurrent, 3, "the flag wins");
+
         let defaults = ServeArgs::default().resolve().unwrap();
         assert_eq!(defaults.otlp_endpoint, None, "export is off by default");
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
         assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(defaults.compile_limits, CompileLimits::default());
         assert_eq!(defaults.max_connections, server::DEFAULT_MAX_CONNECTIONS);
         assert_eq!(defaults.header_timeout, server::DEFAULT_HEADER_TIMEOUT);
     }

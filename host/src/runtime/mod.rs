@@ -5,6 +5,9 @@
 //!   WASI that grants nothing.
 //! - [`Runtime::compile`] validates and compiles a component into a
 //!   [`Plugin`], pre-instantiated so a call only has to allocate.
+//! - [`compiler`] compiles uploads into machine code, in a limited child
+//!   process (`hookwarden compile-worker`) or in process, a bounded number
+//!   at once; `Runtime::plugin_from_artifact` loads the result.
 //! - [`Runtime::admit`] bounds the calls in flight, per hook and in total.
 //! - [`Runtime::call`] runs one call in a fresh store, on the sandbox's own
 //!   threads (a tokio runtime of their own), so nothing a plugin does can
@@ -14,6 +17,7 @@ mod admission;
 pub mod bindings;
 mod cache;
 mod call;
+pub mod compiler;
 mod host_api;
 
 pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
@@ -22,6 +26,7 @@ pub use call::{
     CallFailure, CallReport, LONG_CALL_AFTER, MAX_HOSTCALL_BYTES, MAX_RANDOM_BYTES,
     MAX_REASON_BYTES, Settings,
 };
+pub use compiler::{CompileLimits, Compiler};
 pub use host_api::{LogLevel, LogLine};
 
 use crate::limits::MAX_MEMORY_BYTES;
@@ -102,6 +107,25 @@ pub enum CompileError {
     /// The bytes are not valid WebAssembly.
     #[error("not a valid WebAssembly component: {0}")]
     Invalid(String),
+    /// Compiling took longer than the compile time limit and was stopped.
+    #[error(
+        "compiling the component took longer than the compile time limit of {} s and was stopped; a plugin this slow to compile is refused (an operator can raise the limit with --compile-time-limit-secs or HOOKWARDEN_COMPILE_TIME_LIMIT_SECS)",
+        .0.as_secs()
+    )]
+    TimeLimit(Duration),
+    /// Compiling needed more memory than the compile memory limit.
+    #[error(
+        "compiling the component needed more than the compile memory limit of {} MiB and was stopped; a plugin this costly to compile is refused (an operator can raise the limit with --compile-memory-limit-mib or HOOKWARDEN_COMPILE_MEMORY_LIMIT_MIB)",
+        .0 >> 20
+    )]
+    MemoryLimit(u64),
+    /// Every compile slot stayed busy for as long as one compile may take.
+    #[error("the server is busy compiling other plugins (at most {0} at once); try again later")]
+    Busy(usize),
+    /// The compile worker could not be run or failed for a reason of its own
+    /// (a fault of the host, not of the component).
+    #[error("the compile worker failed: {0}")]
+    Worker(String),
     /// The component imports something the host does not provide, or its
     /// exports do not match the `hook-handler` world.
     #[error("does not fit the hookwarden:inline-hook/hook-handler world: {0}")]
@@ -130,6 +154,8 @@ impl std::fmt::Debug for Plugin {
 /// The engine, the linker and the epoch ticker, shared by every call.
 pub struct Runtime {
     engine: Engine,
+    /// [`Runtime::engine_key`], computed once.
+    engine_key: String,
     linker: Linker<CallState>,
     admission: Admission,
     max_calls_per_hook: u32,
@@ -183,16 +209,8 @@ impl Runtime {
             // Rust plugin's 1 MiB stack is never touched.
             .pagemap_scan(Enabled::Auto);
 
-        let mut wasm = Config::new();
-        // No component-model concurrency (async lifts, streams): plugins
-        // have one synchronous export, and without it a store is cheaper to
-        // create and to drop (dropping one with it builds an error with a
-        // backtrace, which alone cost 9% of a call under RUST_BACKTRACE=1).
-        wasm.wasm_component_model(true)
-            .concurrency_support(false)
-            .epoch_interruption(true)
-            .consume_fuel(true)
-            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let mut wasm = engine_config();
+        wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&wasm).map_err(|e| anyhow::anyhow!("{e:#}"))?;
 
         let mut linker = Linker::new(&engine);
@@ -212,6 +230,7 @@ impl Runtime {
             .build()?;
         Ok(Runtime {
             sandbox: Some(sandbox),
+            engine_key: cache::engine_key(&engine),
             engine,
             linker,
             admission: Admission::new(config.max_instances, config.max_queue_wait),
@@ -277,13 +296,7 @@ impl Runtime {
 
     /// [`Runtime::compile`], also returning the compiled component.
     fn compile_component(&self, bytes: &[u8]) -> Result<(Plugin, Component), CompileError> {
-        if !wasmtime::wasmparser::Parser::is_component(bytes) {
-            return Err(if wasmtime::wasmparser::Parser::is_core_wasm(bytes) {
-                CompileError::NotAComponent
-            } else {
-                CompileError::Invalid("the bytes do not start with a WebAssembly header".into())
-            });
-        }
+        check_component_header(bytes)?;
         let component = Component::new(&self.engine, bytes).map_err(|e| self.refusal(&e))?;
         let plugin = self.pre_instantiate(&component)?;
         Ok((plugin, component))
@@ -300,6 +313,21 @@ impl Runtime {
         }
     }
 
+    /// Validates and compiles `bytes` in this process into machine code
+    /// (the artifact [`Runtime::plugin_from_artifact`] loads), without
+    /// linking it. CPU-heavy and unbounded in time: call it off the async
+    /// runtime, and prefer the compile worker for untrusted bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`CompileError::NotAComponent`] or [`CompileError::Invalid`].
+    pub(crate) fn precompile(&self, bytes: &[u8]) -> Result<Vec<u8>, CompileError> {
+        check_component_header(bytes)?;
+        self.engine
+            .precompile_component(bytes)
+            .map_err(|e| CompileError::Invalid(format!("{e:#}")))
+    }
+
     /// Links a compiled component against the host API and checks that it
     /// exports the `hook-handler` world.
     fn pre_instantiate(&self, component: &Component) -> Result<Plugin, CompileError> {
@@ -311,6 +339,36 @@ impl Runtime {
             .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
         Ok(Plugin { pre })
     }
+}
+
+/// The engine settings that decide code generation, shared by the server's
+/// engine and the compile worker's (`compiler::worker_main`), so machine
+/// code compiled by one loads in the other. The allocation strategy is left
+/// at its default (on demand): it does not affect code generation, and the
+/// server sets the pooling allocator on top.
+pub(crate) fn engine_config() -> Config {
+    let mut wasm = Config::new();
+    // No component-model concurrency (async lifts, streams): plugins
+    // have one synchronous export, and without it a store is cheaper to
+    // create and to drop (dropping one with it builds an error with a
+    // backtrace, which alone cost 9% of a call under RUST_BACKTRACE=1).
+    wasm.wasm_component_model(true)
+        .concurrency_support(false)
+        .epoch_interruption(true)
+        .consume_fuel(true);
+    wasm
+}
+
+/// Refuses bytes that are not a component before any compiler sees them.
+fn check_component_header(bytes: &[u8]) -> Result<(), CompileError> {
+    if wasmtime::wasmparser::Parser::is_component(bytes) {
+        return Ok(());
+    }
+    Err(if wasmtime::wasmparser::Parser::is_core_wasm(bytes) {
+        CompileError::NotAComponent
+    } else {
+        CompileError::Invalid("the bytes do not start with a WebAssembly header".into())
+    })
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] until the engine is gone.

@@ -2,6 +2,7 @@
 
 use crate::envelope::EnvelopeError;
 use crate::registry::RegistryError;
+use crate::runtime::CompileError;
 use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -83,6 +84,10 @@ pub enum ApiError {
     /// 500 `E0000009`: a failure of the host itself.
     #[error("Internal Server Error")]
     Internal(String),
+    /// 503 `E0000009`: the server cannot take this now (every compile slot
+    /// stayed busy); try again later.
+    #[error("Service unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl ApiError {
@@ -165,6 +170,9 @@ impl ApiError {
                 summary,
                 vec![],
             ),
+            ApiError::Unavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "E0000009", summary, vec![])
+            }
         }
     }
 
@@ -200,6 +208,12 @@ impl From<RegistryError> for ApiError {
     fn from(e: RegistryError) -> Self {
         match e {
             RegistryError::Store(e) => e.into(),
+            RegistryError::Compile(e @ CompileError::Busy(_)) => {
+                ApiError::Unavailable(e.to_string())
+            }
+            RegistryError::Compile(e @ CompileError::Worker(_)) => {
+                ApiError::Internal(e.to_string())
+            }
             RegistryError::Compile(e) => ApiError::invalid("plugin", e),
             RegistryError::Limits(e) => ApiError::invalid("channel.config.limits", e),
             RegistryError::PluginNotFound(id) => ApiError::NotFound { id, kind: "Plugin" },

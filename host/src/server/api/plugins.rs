@@ -1,6 +1,5 @@
 //! `/api/v1/plugins`: upload, list, get and delete plugin components.
 
-use crate::registry::RegistryError;
 use crate::server::error::ApiError;
 use crate::server::{AppState, read_body};
 use crate::store::PluginRecord;
@@ -31,14 +30,9 @@ pub async fn upload(
             "is empty; send the component's bytes",
         ));
     }
-    let record = state
-        .registry
-        .add_plugin(bytes.to_vec())
-        .await
-        .map_err(|e| match e {
-            RegistryError::Compile(e) => ApiError::invalid("plugin", e),
-            other => other.into(),
-        })?;
+    // Refusals map in `server::error`: 400 for a bad component or one past
+    // a compile limit, 503 without a compile turn.
+    let record = state.registry.add_plugin(bytes.to_vec()).await?;
     tracing::info!(plugin = %record.id, size = record.size, "plugin registered");
     Ok(Json(record))
 }
