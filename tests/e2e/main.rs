@@ -5,8 +5,8 @@
 mod admin_api;
 mod cli_admin;
 mod cli_offline;
-mod connections;
 mod compile_limits;
+mod connections;
 mod demo;
 mod durability;
 mod examples;

@@ -111,12 +111,13 @@ impl Runtime {
     ) -> Result<Cached, CompileError> {
         // Loading checks the component against the pooling allocator's
         // per-plugin share, which the worker's engine does not have.
-        let component = deserialize_own_artifact(self, code).map_err(|e| match self.refusal(&e) {
-            CompileError::Invalid(text) => {
-                CompileError::Worker(format!("its machine code does not load: {text}"))
-            }
-            refusal => refusal,
-        })?;
+        let component =
+            deserialize_own_artifact(self, code).map_err(|e| match self.refusal(&e) {
+                CompileError::Invalid(text) => {
+                    CompileError::Worker(format!("its machine code does not load: {text}"))
+                }
+                refusal => refusal,
+            })?;
         let plugin = self.pre_instantiate(&component)?;
         let artifact_sha256 = match write_artifact(code, artifact) {
             Ok(digest) => Some(digest),
@@ -257,7 +258,7 @@ mod tests {
         })
         .unwrap();
         let key = runtime.engine_key();
-        assert_eq!(key, engine_key(runtime.engine()), "same engine, same key");
+        assert_eq!(key, engine_key(&runtime.engine), "same engine, same key");
         assert_eq!(key.len(), 16);
         assert!(
             key.chars()
@@ -267,14 +268,14 @@ mod tests {
         // The key is SHA-256's, not DefaultHasher's.
         let mut default = std::collections::hash_map::DefaultHasher::new();
         runtime
-            .engine()
+            .engine
             .precompile_compatibility_hash()
             .hash(&mut default);
         assert_ne!(key, format!("{:016x}", default.finish()));
         // And SHA-256 over exactly what the hash feeds.
         let mut sha = Sha256Hasher(Sha256::new());
         runtime
-            .engine()
+            .engine
             .precompile_compatibility_hash()
             .hash(&mut sha);
         assert_eq!(key, format!("{:016x}", sha.finish()));
