@@ -154,9 +154,7 @@ impl Request {
             event_type: e.event_type,
             event_type_version: version(e.event_type_version, "eventTypeVersion", "1.0")?,
             cloud_event_version: version(e.cloud_event_version, "cloudEventVersion", "0.1")?,
-            content_type: e
-                .content_type
-                .unwrap_or_else(|| "application/json".into()),
+            content_type: e.content_type.unwrap_or_else(|| "application/json".into()),
             event_id: e.event_id.unwrap_or_default(),
             event_time: e.event_time.unwrap_or_default(),
             source: e.source.unwrap_or_default(),

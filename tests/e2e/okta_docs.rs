@@ -151,7 +151,10 @@ async fn a_plugin_built_against_wit_0_1_is_uploaded_and_runs() {
     assert_eq!(record["world"], "hookwarden:inline-hook/hook-handler@0.1.0");
     let (status, current) = server.upload(plugin_bytes("misbehave")).await;
     assert_eq!(status, 200, "{current}");
-    assert_eq!(current["world"], "hookwarden:inline-hook/hook-handler@0.2.0");
+    assert_eq!(
+        current["world"],
+        "hookwarden:inline-hook/hook-handler@0.2.0"
+    );
 
     let plugin_id = record["id"].as_str().unwrap();
     let mut hooks = Vec::new();

@@ -309,7 +309,9 @@ mod tests {
         );
         // Every member of `error` is optional (contract §1.3).
         assert_clean(&run(&json!({"error": {}})));
-        assert_clean(&run(&json!({"error": {"errorCauses": [{"errorSummary": "y"}]}})));
+        assert_clean(&run(
+            &json!({"error": {"errorCauses": [{"errorSummary": "y"}]}}),
+        ));
         assert_only_error(
             &run(&json!({"error": {"errorSummary": 1}})),
             "error.errorSummary",

@@ -418,20 +418,30 @@ mod tests {
         let union = ID_TOKEN_RESERVED.iter().chain(ACCESS_TOKEN_RESERVED.iter());
         for name in union {
             let op = json!([{"op": "add", "path": format!("/claims/{name}"), "value": "x"}]);
-            let rejected = |f: &[Finding]| {
-                f.iter().any(|f| f.message.contains("is reserved"))
-            };
+            let rejected = |f: &[Finding]| f.iter().any(|f| f.message.contains("is reserved"));
             let f = identity(op.clone());
-            assert_eq!(rejected(&f), ID_TOKEN_RESERVED.contains(name), "{name}: {f:?}");
+            assert_eq!(
+                rejected(&f),
+                ID_TOKEN_RESERVED.contains(name),
+                "{name}: {f:?}"
+            );
             let f = access(op);
-            assert_eq!(rejected(&f), ACCESS_TOKEN_RESERVED.contains(name), "{name}: {f:?}");
+            assert_eq!(
+                rejected(&f),
+                ACCESS_TOKEN_RESERVED.contains(name),
+                "{name}: {f:?}"
+            );
         }
     }
 
     #[test]
     fn nonce_is_free_in_access_tokens_and_username_in_id_tokens() {
-        assert_clean(&access(json!([{"op": "add", "path": "/claims/nonce", "value": "n"}])));
-        assert_clean(&identity(json!([{"op": "add", "path": "/claims/username", "value": "u"}])));
+        assert_clean(&access(
+            json!([{"op": "add", "path": "/claims/nonce", "value": "n"}]),
+        ));
+        assert_clean(&identity(
+            json!([{"op": "add", "path": "/claims/username", "value": "u"}]),
+        ));
         assert_only_error(
             &access(json!([{"op": "add", "path": "/claims/username", "value": "u"}])),
             "commands[0].value[0].path",

@@ -143,14 +143,20 @@ impl Plugin {
     ) -> Result<Result<Response, String>, RunError> {
         match &self.pre {
             Pre::Current(pre) => {
-                let instance = pre.instantiate_async(&mut *store).await.map_err(|e| (true, e))?;
+                let instance = pre
+                    .instantiate_async(&mut *store)
+                    .await
+                    .map_err(|e| (true, e))?;
                 instance
                     .call_handle(store, request)
                     .await
                     .map_err(|e| (false, e))
             }
             Pre::Legacy(pre) => {
-                let instance = pre.instantiate_async(&mut *store).await.map_err(|e| (true, e))?;
+                let instance = pre
+                    .instantiate_async(&mut *store)
+                    .await
+                    .map_err(|e| (true, e))?;
                 let answer = instance
                     .call_handle(store, &legacy::request(request))
                     .await
@@ -300,18 +306,28 @@ impl Runtime {
         let wrong = |e: wasmtime::Error| CompileError::WrongWorld(format!("{e:#}"));
         let instance_pre = self.linker.instantiate_pre(component).map_err(wrong)?;
         let current = match HookHandlerPre::new(instance_pre.clone()) {
-            Ok(pre) => return Ok(Plugin { pre: Pre::Current(pre) }),
+            Ok(pre) => {
+                return Ok(Plugin {
+                    pre: Pre::Current(pre),
+                });
+            }
             Err(e) => e,
         };
         let legacy = match bindings::v0_1::HookHandlerPre::new(instance_pre) {
-            Ok(pre) => return Ok(Plugin { pre: Pre::Legacy(pre) }),
+            Ok(pre) => {
+                return Ok(Plugin {
+                    pre: Pre::Legacy(pre),
+                });
+            }
             Err(e) => e,
         };
         // Explain the failure against the version the component names.
         let names_legacy = component
             .component_type()
             .imports(&self.engine)
-            .any(|(name, _)| name.starts_with("hookwarden:inline-hook/") && name.ends_with("@0.1.0"));
+            .any(|(name, _)| {
+                name.starts_with("hookwarden:inline-hook/") && name.ends_with("@0.1.0")
+            });
         Err(wrong(if names_legacy { legacy } else { current }))
     }
 }

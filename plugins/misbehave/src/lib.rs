@@ -152,9 +152,11 @@ impl Handler for Misbehave {
                 response.set_debug_context(echo)?;
             }
             "no-summary" => {
-                response.set_error(HookError::without_summary().with_cause(
-                    ErrorCause::new("no summary here").with_location_type("cookie"),
-                ));
+                response.set_error(
+                    HookError::without_summary().with_cause(
+                        ErrorCause::new("no summary here").with_location_type("cookie"),
+                    ),
+                );
             }
             "loop" => spin_forever(),
             "panic" => panic!("misbehave: asked to panic"),
