@@ -16,6 +16,7 @@ fn main() {
     for watched in [
         "guest-sdk",
         "wit",
+        "host/wit-0.1",
         "plugins/Cargo.toml",
         "plugins/Cargo.lock",
     ] {

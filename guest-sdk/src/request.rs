@@ -81,36 +81,40 @@ pub enum RegistrationKind {
     ProgressiveProfile,
 }
 
-/// The envelope members [`Request::from_json`] reads.
+/// The envelope members [`Request::from_json`] reads. Every member but
+/// `eventType` and `data` may be absent or `null`, as the host accepts.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Envelope {
     event_type: String,
-    #[serde(default = "default_event_type_version")]
-    event_type_version: String,
-    #[serde(default = "default_cloud_event_version")]
-    cloud_event_version: String,
-    #[serde(default = "default_content_type")]
-    content_type: String,
     #[serde(default)]
-    event_id: String,
+    event_type_version: Option<Value>,
     #[serde(default)]
-    event_time: String,
+    cloud_event_version: Option<Value>,
     #[serde(default)]
-    source: String,
+    content_type: Option<String>,
+    #[serde(default)]
+    event_id: Option<String>,
+    #[serde(default)]
+    event_time: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
     #[serde(default)]
     request_type: Option<String>,
     data: serde_json::Map<String, Value>,
 }
 
-fn default_event_type_version() -> String {
-    "1.0".into()
-}
-fn default_cloud_event_version() -> String {
-    "0.1".into()
-}
-fn default_content_type() -> String {
-    "application/json".into()
+/// A version member as text: a string as is, a number as its JSON text
+/// (`1` -> "1", `0.1` -> "0.1"), absent or `null` as `default`.
+fn version(value: Option<Value>, field: &str, default: &str) -> Result<String> {
+    match value {
+        None | Some(Value::Null) => Ok(default.into()),
+        Some(Value::String(s)) => Ok(s),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(_) => Err(Error::new(format!(
+            "request envelope: {field} must be a string or a number"
+        ))),
+    }
 }
 
 impl Request {
@@ -119,7 +123,10 @@ impl Request {
     ///
     /// `eventType` and `data` (an object) are required; `eventTypeVersion`,
     /// `cloudEventVersion` and `contentType` default to `"1.0"`, `"0.1"`
-    /// and `"application/json"`, the other members to empty or absent.
+    /// and `"application/json"`, the other members to empty or absent
+    /// (`null` counts as absent). The two versions may also be JSON numbers,
+    /// as in Okta's OpenAPI examples: `1` becomes `"1"`. A request without
+    /// `eventId` gets an empty one (the host never replays such a request).
     ///
     /// ```
     /// let request = hookwarden_guest::Request::from_json(
@@ -127,6 +134,13 @@ impl Request {
     /// )?;
     /// assert_eq!(request.event_id, "e1");
     /// assert_eq!(request.data, r#"{"context":{}}"#);
+    ///
+    /// let numbers = hookwarden_guest::Request::from_json(
+    ///     r#"{"eventType": "com.okta.import.transform", "eventTypeVersion": 1,
+    ///         "cloudEventVersion": 0.1, "data": {}}"#,
+    /// )?;
+    /// assert_eq!((numbers.event_type_version.as_str(), numbers.cloud_event_version.as_str()), ("1", "0.1"));
+    /// assert_eq!(numbers.event_id, "");
     /// # Ok::<(), hookwarden_guest::Error>(())
     /// ```
     ///
@@ -138,12 +152,12 @@ impl Request {
             serde_json::from_str(body).map_err(|e| Error::new(format!("request envelope: {e}")))?;
         Ok(Request {
             event_type: e.event_type,
-            event_type_version: e.event_type_version,
-            cloud_event_version: e.cloud_event_version,
-            content_type: e.content_type,
-            event_id: e.event_id,
-            event_time: e.event_time,
-            source: e.source,
+            event_type_version: version(e.event_type_version, "eventTypeVersion", "1.0")?,
+            cloud_event_version: version(e.cloud_event_version, "cloudEventVersion", "0.1")?,
+            content_type: e.content_type.unwrap_or_else(|| "application/json".into()),
+            event_id: e.event_id.unwrap_or_default(),
+            event_time: e.event_time.unwrap_or_default(),
+            source: e.source.unwrap_or_default(),
             request_type: e.request_type,
             data: Value::Object(e.data).to_string(),
         })

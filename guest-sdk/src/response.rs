@@ -377,12 +377,34 @@ fn insert_some(obj: &mut Map<String, Value>, key: &str, value: &Option<String>) 
 ///     .with_cause(ErrorCause::new("CRM timed out").with_domain("external-service"));
 /// assert_eq!(error.to_okta_json(), json!({"errorSummary": "Lookup failed",
 ///     "errorCauses": [{"errorSummary": "CRM timed out", "domain": "external-service"}]}));
+///
+/// // Okta documents `errorSummary` as optional: without it, Okta shows its
+/// // default text where the hook type shows the summary.
+/// let causes_only = HookError::without_summary()
+///     .with_cause(ErrorCause::end_user("Use your work email", "data.userProfile.email"));
+/// assert_eq!(causes_only.to_okta_json(), json!({"errorCauses": [{
+///     "errorSummary": "Use your work email", "locationType": "body",
+///     "location": "data.userProfile.email", "domain": "end-user"}]}));
 /// ```
 impl HookError {
     /// An error with a summary and no causes.
     pub fn new(error_summary: impl Into<String>) -> HookError {
         HookError {
-            error_summary: error_summary.into(),
+            error_summary: Some(error_summary.into()),
+            error_causes: Vec::new(),
+        }
+    }
+
+    /// An error without `errorSummary` (and, until [`HookError::with_cause`],
+    /// without causes). Its effect is the hook type's error effect with
+    /// Okta's default text in place of the summary: a token request fails
+    /// with error_description "The callback service returned an error", a
+    /// SAML sign-in shows a generic error page, a registration still fails
+    /// (the widget shows the causes, or a generic message without them), a
+    /// telephony hook still falls back to Okta's providers.
+    pub fn without_summary() -> HookError {
+        HookError {
+            error_summary: None,
             error_causes: Vec::new(),
         }
     }
@@ -410,12 +432,19 @@ impl HookError {
         self
     }
 
-    /// The error in Okta's JSON shape.
+    /// The error in Okta's JSON shape (`errorSummary` omitted when unset).
     pub fn to_okta_json(&self) -> Value {
-        json!({
-            "errorSummary": self.error_summary,
-            "errorCauses": self.error_causes.iter().map(ErrorCause::to_okta_json).collect::<Vec<_>>(),
-        })
+        let mut obj = Map::new();
+        insert_some(&mut obj, "errorSummary", &self.error_summary);
+        obj.insert(
+            "errorCauses".into(),
+            self.error_causes
+                .iter()
+                .map(ErrorCause::to_okta_json)
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        Value::Object(obj)
     }
 }
 
@@ -449,7 +478,8 @@ impl ErrorCause {
         self
     }
 
-    /// Sets `locationType`: `body`, `header`, `url` or `query`.
+    /// Sets `locationType`. Okta lists `body`, `header`, `url` and `query`
+    /// but sets no technical restriction: any string is sent as is.
     #[must_use]
     pub fn with_location_type(mut self, location_type: impl Into<String>) -> ErrorCause {
         self.location_type = Some(location_type.into());
@@ -464,7 +494,7 @@ impl ErrorCause {
         self
     }
 
-    /// Sets `domain`, e.g. `end-user` or `external-service`.
+    /// Sets `domain`, e.g. `end-user` or `external-service` (free-form).
     #[must_use]
     pub fn with_domain(mut self, domain: impl Into<String>) -> ErrorCause {
         self.domain = Some(domain.into());

@@ -130,11 +130,18 @@ fn cause(c: &ErrorCause) -> Value {
     Value::Object(obj)
 }
 
+/// Okta's `error`; without a summary the member is left out, and Okta
+/// shows its default text ("The callback service returned an error").
 fn error(e: &HookError) -> Value {
-    json!({
-        "errorSummary": e.error_summary,
-        "errorCauses": e.error_causes.iter().map(cause).collect::<Vec<_>>(),
-    })
+    let mut obj = Map::new();
+    if let Some(summary) = &e.error_summary {
+        obj.insert("errorSummary".into(), summary.clone().into());
+    }
+    obj.insert(
+        "errorCauses".into(),
+        e.error_causes.iter().map(cause).collect::<Vec<_>>().into(),
+    );
+    Value::Object(obj)
 }
 
 /// Builds Okta's answer object from a plugin's [`Response`].
@@ -212,7 +219,7 @@ pub fn lifted_size(response: &Response) -> usize {
         .sum();
     let error = response.error.as_ref().map_or(0, |e| {
         ITEM_BYTES
-            + e.error_summary.len()
+            + opt(&e.error_summary)
             + e.error_causes
                 .iter()
                 .map(|c| {
@@ -305,7 +312,7 @@ mod tests {
                 transaction_metadata: None,
             }])],
             error: Some(HookError {
-                error_summary: "no".into(),
+                error_summary: Some("no".into()),
                 error_causes: vec![ErrorCause {
                     error_summary: "bad domain".into(),
                     reason: None,
@@ -326,6 +333,30 @@ mod tests {
             json!({"errorSummary": "no", "errorCauses": [{
                 "errorSummary": "bad domain", "locationType": "body",
                 "location": "data.userProfile.email", "domain": "end-user"}]})
+        );
+    }
+
+    #[test]
+    fn an_error_without_summary_is_sent_without_the_member() {
+        let r = Response {
+            commands: vec![],
+            error: Some(HookError {
+                error_summary: None,
+                error_causes: vec![ErrorCause {
+                    error_summary: "bad domain".into(),
+                    reason: None,
+                    location_type: Some("cookie".into()),
+                    location: None,
+                    domain: None,
+                }],
+            }),
+            debug_context: None,
+        };
+        assert_eq!(
+            to_okta_json(&r).unwrap(),
+            json!({"error": {"errorCauses": [
+                {"errorSummary": "bad domain", "locationType": "cookie"}
+            ]}})
         );
     }
 

@@ -74,14 +74,39 @@ fn string_member(
     }
 }
 
+/// A version member (`eventTypeVersion`, `cloudEventVersion`) as text:
+/// Okta's reference pages send strings (`"1.0"`), its OpenAPI examples
+/// numbers (`1`, `0.1`); both are accepted. A number becomes its JSON text
+/// (`1` -> "1", `0.1` -> "0.1"; a fraction is written in its shortest exact
+/// form, so `0.10` arrives as "0.1").
+fn version_member(
+    obj: &Map<String, Value>,
+    field: &'static str,
+    default: &str,
+) -> Result<String, EnvelopeError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(default.to_owned()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(_) => Err(EnvelopeError::WrongType {
+            field,
+            expected: "a string or a number",
+        }),
+    }
+}
+
 impl Envelope {
     /// Parses `body` as a request envelope for a hook of type `hook`.
     ///
-    /// `eventType`, `eventId` and `data` (an object) are required, as every
-    /// Okta request carries them; `eventTypeVersion`, `cloudEventVersion`,
-    /// `contentType`, `eventTime` and `source` must be strings when present
-    /// and default to Okta's usual values or the empty string;
-    /// `requestType` is optional.
+    /// `eventType` and `data` (an object) are required, as every Okta
+    /// request carries them. `eventId` must be a string when present; a
+    /// request without one (or with `null`) is accepted, reaches the plugin
+    /// with an empty `event-id` and is never replayed (see
+    /// [`Envelope::event_id`]). `eventTypeVersion` and `cloudEventVersion`
+    /// may be strings or numbers (see [`version_member`]); `contentType`,
+    /// `eventTime` and `source` must be strings when present. Absent members
+    /// default to Okta's usual values or the empty string; `requestType` is
+    /// optional.
     ///
     /// # Errors
     ///
@@ -99,15 +124,12 @@ impl Envelope {
                 got: event_type,
             });
         }
-        let event_id = string_member(&obj, "eventId", true)?.unwrap_or_default();
-        if event_id.is_empty() {
-            return Err(EnvelopeError::Missing("eventId"));
-        }
+        let event_id = string_member(&obj, "eventId", false)?.unwrap_or_default();
         let or = |field, default: &str| -> Result<String, EnvelopeError> {
             Ok(string_member(&obj, field, false)?.unwrap_or_else(|| default.to_owned()))
         };
-        let event_type_version = or("eventTypeVersion", "1.0")?;
-        let cloud_event_version = or("cloudEventVersion", "0.1")?;
+        let event_type_version = version_member(&obj, "eventTypeVersion", "1.0")?;
+        let cloud_event_version = version_member(&obj, "cloudEventVersion", "0.1")?;
         let content_type = or("contentType", "application/json")?;
         let event_time = or("eventTime", "")?;
         let source = or("source", "")?;
@@ -134,6 +156,13 @@ impl Envelope {
             data: data.to_string(),
         };
         Ok(Envelope { request, data })
+    }
+
+    /// The request's `eventId`, or `None` when it had none (absent, `null`
+    /// or empty): such a request is not replayed and is journaled without
+    /// an `eventId`.
+    pub fn event_id(&self) -> Option<&str> {
+        Some(self.request.event_id.as_str()).filter(|id| !id.is_empty())
     }
 }
 
@@ -195,7 +224,7 @@ mod tests {
 
     #[test]
     fn missing_and_mistyped_members_are_named() {
-        for field in ["eventType", "eventId", "data"] {
+        for field in ["eventType", "data"] {
             let mut v = minimal();
             v.as_object_mut().unwrap().remove(field);
             let err = Envelope::parse(&body(v), HookType::Token).unwrap_err();
@@ -219,6 +248,54 @@ mod tests {
                 .field(),
             Some("data")
         );
+    }
+
+    #[test]
+    fn versions_may_be_numbers_as_in_oktas_openapi_examples() {
+        let mut v = minimal();
+        v["eventTypeVersion"] = json!(1);
+        v["cloudEventVersion"] = json!(0.1);
+        let env = Envelope::parse(&body(v), HookType::Token).unwrap();
+        assert_eq!(env.request.event_type_version, "1");
+        assert_eq!(env.request.cloud_event_version, "0.1");
+        let mut v = minimal();
+        v["eventTypeVersion"] = json!("1.0");
+        v["cloudEventVersion"] = json!(null);
+        let env = Envelope::parse(&body(v), HookType::Token).unwrap();
+        assert_eq!(env.request.event_type_version, "1.0");
+        assert_eq!(env.request.cloud_event_version, "0.1");
+        let text = br#"{"eventType":"com.okta.oauth2.tokens.transform","eventTypeVersion":1.0,
+            "cloudEventVersion":2,"data":{}}"#;
+        let env = Envelope::parse(text, HookType::Token).unwrap();
+        assert_eq!(env.request.event_type_version, "1.0");
+        assert_eq!(env.request.cloud_event_version, "2");
+        for bad in [json!(true), json!([1]), json!({})] {
+            let mut v = minimal();
+            v["eventTypeVersion"] = bad;
+            assert_eq!(
+                Envelope::parse(&body(v), HookType::Token).unwrap_err(),
+                EnvelopeError::WrongType {
+                    field: "eventTypeVersion",
+                    expected: "a string or a number"
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_without_an_event_id_is_accepted_with_none() {
+        for id in [None, Some(json!(null)), Some(json!(""))] {
+            let mut v = minimal();
+            match id {
+                None => drop(v.as_object_mut().unwrap().remove("eventId")),
+                Some(id) => v["eventId"] = id,
+            }
+            let env = Envelope::parse(&body(v), HookType::Token).unwrap();
+            assert_eq!(env.request.event_id, "");
+            assert_eq!(env.event_id(), None);
+        }
+        let env = Envelope::parse(&body(minimal()), HookType::Token).unwrap();
+        assert_eq!(env.event_id(), Some("3OWo4oo-QQ-rBWfRyTmQYw"));
     }
 
     #[test]

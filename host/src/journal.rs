@@ -70,8 +70,8 @@ pub struct ExecutionRecord {
     pub published: String,
     /// The same, in milliseconds since 1970.
     pub published_ms: u64,
-    /// Okta's `eventId` (absent when the request was rejected before it
-    /// could be read).
+    /// Okta's `eventId` (absent when the request had none, or was rejected
+    /// before it could be read).
     pub event_id: Option<String>,
     /// The hook.
     pub hook_id: String,
@@ -386,7 +386,8 @@ pub fn record_of(
         id: String::new(),
         published: String::new(),
         published_ms: 0,
-        event_id: Some(execution.event_id.clone()),
+        // A request without an `eventId` is journaled without one.
+        event_id: Some(execution.event_id.clone()).filter(|id| !id.is_empty()),
         hook_id: hook_id.to_owned(),
         hook_type: hook_type.event_type().to_owned(),
         plugin_id: plugin_id.to_owned(),

@@ -21,8 +21,9 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 use subtle::ConstantTimeEq;
 
-/// The WIT world every plugin implements.
-pub const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
+/// The WIT world plugins are built against now (0.1.0 plugins are still
+/// accepted; a record's `world` names the one its component targets).
+pub const WORLD: &str = crate::runtime::WORLD;
 
 /// Where state lives and how the sandbox is sized.
 #[derive(Debug, Clone)]
@@ -450,7 +451,7 @@ impl Registry {
             id: id.clone(),
             size: bytes.len() as u64,
             created: now_timestamp(),
-            world: WORLD.into(),
+            world: plugin.world().into(),
         };
         let record = self.store.put_plugin(&record, &bytes).await?;
         self.plugins_mut().insert(id, plugin);

@@ -106,8 +106,11 @@ fn response() -> impl Strategy<Value = Response> {
     (
         prop::collection::vec(command(), 0..5),
         prop::option::of(
-            (".{0,20}", prop::collection::vec(".{0,20}", 0..3)).prop_map(|(summary, causes)| {
-                HookError {
+            (
+                prop::option::of(".{0,20}"),
+                prop::collection::vec(".{0,20}", 0..3),
+            )
+                .prop_map(|(summary, causes)| HookError {
                     error_summary: summary,
                     error_causes: causes
                         .into_iter()
@@ -119,8 +122,7 @@ fn response() -> impl Strategy<Value = Response> {
                             domain: None,
                         })
                         .collect(),
-                }
-            }),
+                }),
         ),
         prop::option::of(json_text()),
     )

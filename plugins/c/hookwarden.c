@@ -1050,18 +1050,18 @@ void hw_response_raw(hw_response *r, const char *type, const char *value_json) {
     hw_response_push(r, c);
 }
 
-void hw_response_error(hw_response *r, const char *summary) {
-    hookwarden_inline_hook_types_option_hook_error_free(&r->error);
-    r->error.is_some = true;
-    r->error.val.error_summary = hw_string_from(summary);
-    r->error.val.error_causes.ptr = NULL;
-    r->error.val.error_causes.len = 0;
-}
-
 static hook_handler_option_string_t opt(const char *s) {
     hook_handler_option_string_t o = {s != NULL, {NULL, 0}};
     if (s) o.val = hw_string_from(s);
     return o;
+}
+
+void hw_response_error(hw_response *r, const char *summary) {
+    hookwarden_inline_hook_types_option_hook_error_free(&r->error);
+    r->error.is_some = true;
+    r->error.val.error_summary = opt(summary);
+    r->error.val.error_causes.ptr = NULL;
+    r->error.val.error_causes.len = 0;
 }
 
 void hw_response_error_cause(hw_response *r, const char *summary, const char *reason,

@@ -332,10 +332,14 @@ void hw_response_assertion_patch(hw_response *r, hw_patch *patch);
 void hw_response_registration(hw_response *r, bool allow);
 /* A command given as its Okta type and JSON value (both copied). */
 void hw_response_raw(hw_response *r, const char *type, const char *value_json);
-/* Sets the answer's error (headline copied); replaces an earlier one. */
+/* Sets the answer's error (headline copied); replaces an earlier one.
+   NULL leaves `errorSummary` out (Okta documents it as optional and then
+   shows its default text where the hook type shows the summary). */
 void hw_response_error(hw_response *r, const char *summary);
 /* Adds a cause to the error (if there is no error yet, `summary` also
-   becomes its headline). NULL leaves an optional member out. For registration hooks the Sign-In Widget
+   becomes its headline). NULL leaves an optional member out; every member
+   is a free-form string (Okta lists body/header/url/query for
+   `location_type` but sets no restriction). For registration hooks the Sign-In Widget
    shows `summary` next to the form field `location`. */
 void hw_response_error_cause(hw_response *r, const char *summary, const char *reason,
                              const char *location_type, const char *location,

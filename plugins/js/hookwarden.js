@@ -27,8 +27,8 @@
 // inside the component; the only imports are the host interfaces and the
 // generated Unicode table next to this file.
 
-import { log as hostLog } from 'hookwarden:inline-hook/log@0.1.0';
-import { get as hostGet, entries as hostEntries } from 'hookwarden:inline-hook/settings@0.1.0';
+import { log as hostLog } from 'hookwarden:inline-hook/log@0.2.0';
+import { get as hostGet, entries as hostEntries } from 'hookwarden:inline-hook/settings@0.2.0';
 import { RUST_DEBUG_ESCAPED } from './rust-debug-escapes.js';
 
 // ---------------------------------------------------------------------------
@@ -129,9 +129,10 @@ if (typeof TextDecoder === 'function' && !globalThis[Symbol.for('hookwarden.keep
  * @property {string | undefined} domain
  */
 /**
- * Okta's `error` object (WIT `hook-error`).
+ * Okta's `error` object (WIT `hook-error`). `errorSummary` is optional
+ * (Okta documents it so): `undefined` leaves it out of the answer.
  * @typedef {object} HookErrorRecord
- * @property {string} errorSummary
+ * @property {string | undefined} errorSummary
  * @property {ErrorCause[]} errorCauses
  */
 /**
@@ -1458,13 +1459,27 @@ export function errorCause(errorSummary, more = {}) {
 }
 
 /**
- * Okta's `error` object.
- * @param {string} errorSummary
+ * Okta's `error` object. `errorSummary` may be `undefined`: the answer then
+ * has no `errorSummary` and Okta shows its default text where the hook type
+ * shows the summary (token: error_description "The callback service
+ * returned an error"; registration still fails and the widget shows the
+ * causes).
+ * @param {string | undefined} errorSummary
  * @param {ErrorCause[]} [causes]
  * @returns {HookErrorRecord}
  */
 export function hookError(errorSummary, causes = []) {
   return { errorSummary, errorCauses: causes };
+}
+
+/**
+ * Okta's `error` object without `errorSummary` (the Rust SDK's
+ * `HookError::without_summary` with its causes).
+ * @param {ErrorCause[]} [causes]
+ * @returns {HookErrorRecord}
+ */
+export function hookErrorWithoutSummary(causes = []) {
+  return hookError(undefined, causes);
 }
 
 /**

@@ -1265,14 +1265,26 @@ class Patch:
 def error_cause(error_summary: str, reason: Optional[str] = None,
                 location_type: Optional[str] = None, location: Optional[str] = None,
                 domain: Optional[str] = None) -> ErrorCause:
-    """A cause of Okta's ``error`` object; members left ``None`` are omitted."""
+    """A cause of Okta's ``error`` object; members left ``None`` are omitted.
+    Every member is a free-form string: Okta lists ``body``, ``header``,
+    ``url`` and ``query`` for ``location_type`` but sets no restriction."""
     return ErrorCause(error_summary=error_summary, reason=reason,
                       location_type=location_type, location=location, domain=domain)
 
 
-def hook_error(error_summary: str, causes: Optional[List[ErrorCause]] = None) -> HookError:
-    """Okta's ``error`` object."""
+def hook_error(error_summary: Optional[str], causes: Optional[List[ErrorCause]] = None) -> HookError:
+    """Okta's ``error`` object. ``error_summary`` may be ``None``: the answer
+    then has no ``errorSummary`` and Okta shows its default text where the
+    hook type shows the summary (token: error_description "The callback
+    service returned an error"; registration still fails and the widget
+    shows the causes)."""
     return HookError(error_summary=error_summary, error_causes=list(causes or []))
+
+
+def hook_error_without_summary(causes: Optional[List[ErrorCause]] = None) -> HookError:
+    """Okta's ``error`` object without ``errorSummary`` (the Rust SDK's
+    ``HookError::without_summary`` with its causes)."""
+    return hook_error(None, causes)
 
 
 def end_user_error(message: str, reason: str, location: str) -> HookError:

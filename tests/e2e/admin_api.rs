@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// The world every example plugin implements.
-const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
+const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.2.0";
 /// The bytes of `(module)`: a valid core module, not a component.
 const CORE_MODULE: &[u8] = b"\0asm\x01\0\0\0";
 /// Settings of the token hook that adds `display_name` to access tokens.

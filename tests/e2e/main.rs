@@ -16,6 +16,7 @@ mod hostile_plugins;
 mod hostile_requests;
 mod hot_swap;
 mod observability;
+mod okta_docs;
 mod otel;
 mod overload;
 mod persistence;

@@ -263,6 +263,25 @@ fn errors_omit_unset_cause_members() {
 }
 
 #[test]
+fn an_error_without_summary_leaves_the_member_out() {
+    let mut response = Response::new();
+    response.deny_registration_with(
+        HookError::without_summary()
+            .with_cause(ErrorCause::new("Use your work email").with_location_type("cookie")),
+    );
+    assert_eq!(
+        okta(&response),
+        json!({
+            "commands": [{"type": "com.okta.action.update", "value": {"registration": "DENY"}}],
+            "error": {"errorCauses": [{"errorSummary": "Use your work email", "locationType": "cookie"}]}
+        })
+    );
+    let mut bare = Response::new();
+    bare.set_error(HookError::without_summary());
+    assert_eq!(okta(&bare), json!({"error": {"errorCauses": []}}));
+}
+
+#[test]
 fn raw_commands_pass_through_and_invalid_json_is_reported() {
     let mut response = Response::new();
     response

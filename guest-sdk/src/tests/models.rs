@@ -285,6 +285,35 @@ fn from_json_defaults_the_optional_envelope_members() {
 }
 
 #[test]
+fn from_json_accepts_oktas_numeric_versions_nulls_and_no_event_id() {
+    let r = Request::from_json(
+        r#"{"eventType": "x", "eventTypeVersion": 1, "cloudEventVersion": 0.1,
+            "eventId": null, "eventTime": null, "source": null, "contentType": null,
+            "data": {}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            r.event_type_version.as_str(),
+            r.cloud_event_version.as_str()
+        ),
+        ("1", "0.1")
+    );
+    assert_eq!((r.event_id.as_str(), r.event_time.as_str()), ("", ""));
+    assert_eq!(r.content_type, "application/json");
+    let r = Request::from_json(r#"{"eventType": "x", "data": {}}"#).unwrap();
+    assert_eq!(r.event_id, "");
+    let err = Request::from_json(r#"{"eventType": "x", "eventTypeVersion": true, "data": {}}"#)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("eventTypeVersion must be a string or a number"),
+        "{err}"
+    );
+    assert!(Request::from_json(r#"{"eventType": "x", "eventId": 7, "data": {}}"#).is_err());
+}
+
+#[test]
 fn registration_kind_follows_the_request_type() {
     let mut r = request(support::REGISTRATION);
     r.request_type = None;

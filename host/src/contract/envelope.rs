@@ -3,10 +3,10 @@
 use super::{Answer, Command, Report, element, member};
 use serde_json::{Map, Value};
 
-/// The `locationType`s Okta documents for an error cause.
-const LOCATION_TYPES: [&str; 4] = ["body", "header", "url", "query"];
-
 /// The optional string members of an error cause besides `errorSummary`.
+/// Okta sets "no technical restrictions on the values" of an error cause
+/// (contract §1.3): its listed `locationType`s (`body`, `header`, `url`,
+/// `query`) and `domain`s are recommendations, so any string passes.
 const CAUSE_STRINGS: [&str; 4] = ["reason", "locationType", "location", "domain"];
 
 /// Checks the envelope and picks out the well-formed commands.
@@ -116,16 +116,25 @@ fn check_error(value: &Value, report: &mut Report) {
         report.error(
             "error",
             format!(
-                "`error` must be an object with `errorSummary`, not {}",
+                "`error` must be an object (with `errorSummary` and `errorCauses`), not {}",
                 describe(value)
             ),
         );
         return;
     };
-    require_string(object, "errorSummary", "error", report);
+    // `errorSummary` is optional (contract §1.3): without it Okta shows its
+    // default text ("The callback service returned an error") where the
+    // hook type shows the summary.
     for (key, value) in object {
         match key.as_str() {
-            "errorSummary" => {}
+            "errorSummary" => {
+                if !value.is_string() {
+                    report.error(
+                        member("error", key),
+                        format!("`errorSummary` must be a string, not {}", describe(value)),
+                    );
+                }
+            }
             "errorCauses" => check_causes(value, report),
             // Undocumented members are rejected (conservative reading).
             _ => report.error(
@@ -176,21 +185,11 @@ fn check_causes(value: &Value, report: &mut Report) {
                 );
                 continue;
             }
-            match value.as_str() {
-                None => report.error(
+            if !value.is_string() {
+                report.error(
                     here,
                     format!("`{key}` must be a string, not {}", describe(value)),
-                ),
-                Some(text) if key == "locationType" && !LOCATION_TYPES.contains(&text) => {
-                    report.error(
-                        here,
-                        format!(
-                            "`locationType` must be one of `body`, `header`, `url`, `query`, \
-                             not `{text}`"
-                        ),
-                    );
-                }
-                Some(_) => {}
+                );
             }
         }
     }
@@ -308,11 +307,11 @@ mod tests {
             "error",
             "must be an object",
         );
-        assert_only_error(
-            &run(&json!({"error": {}})),
-            "error",
-            "`errorSummary` is required",
-        );
+        // Every member of `error` is optional (contract §1.3).
+        assert_clean(&run(&json!({"error": {}})));
+        assert_clean(&run(
+            &json!({"error": {"errorCauses": [{"errorSummary": "y"}]}}),
+        ));
         assert_only_error(
             &run(&json!({"error": {"errorSummary": 1}})),
             "error.errorSummary",
@@ -346,18 +345,21 @@ mod tests {
             "must be a string",
         );
         assert_only_error(
-            &with(json!([{"errorSummary": "y", "locationType": "cookie"}])),
+            &with(json!([{"errorSummary": "y", "locationType": 7}])),
             "error.errorCauses[0].locationType",
-            "`body`, `header`, `url`, `query`",
+            "must be a string",
         );
         assert_only_error(
             &with(json!([{"errorSummary": "y", "field": "email"}])),
             "error.errorCauses[0].field",
             "unknown member",
         );
-        for location_type in ["body", "header", "url", "query"] {
+        // No technical restrictions on the values: the listed ones are
+        // recommendations.
+        for location_type in ["body", "header", "url", "query", "cookie", ""] {
             assert_clean(&with(
-                json!([{"errorSummary": "y", "locationType": location_type}]),
+                json!([{"errorSummary": "y", "locationType": location_type,
+                        "domain": "my-own-domain", "reason": ""}]),
             ));
         }
     }

@@ -15,20 +15,18 @@ const MIN_LIFETIME_SECS: u64 = 300;
 /// The longest token lifetime Okta accepts, in seconds (24 hours).
 const MAX_LIFETIME_SECS: u64 = 86_400;
 
-/// Claims Okta reserves: a patch may not add, replace or remove them
-/// (contract §2.1). `aud` and `sub` are the exception, in access tokens only.
-const RESERVED_CLAIMS: [&str; 62] = [
+/// Claims Okta reserves in ID tokens: a patch may not add, replace or
+/// remove them (contract §2.1, Okta's per-token table).
+const ID_TOKEN_RESERVED: [&str; 55] = [
     "acr",
     "active",
     "aid",
     "amr",
     "app_id",
     "app_type",
-    "as_uri",
     "at_hash",
     "aud",
     "auth_time",
-    "authorization_details",
     "c_hash",
     "cid",
     "client_id",
@@ -67,23 +65,40 @@ const RESERVED_CLAIMS: [&str; 62] = [
     "pwd_exp_time",
     "rid",
     "role",
-    "rpt",
-    "rsi",
     "scope",
     "scopes",
-    "scp",
     "sid",
     "sub",
     "term",
     "token_type",
-    "uid",
     "user_ip",
-    "username",
     "ver",
 ];
 
-/// Reserved claims that access tokens (but not ID tokens) may change.
-const ACCESS_TOKEN_EXCEPTIONS: [&str; 2] = ["aud", "sub"];
+/// Claims Okta reserves in access tokens (contract §2.1, Okta's per-token
+/// table). `cnf` is reserved only with DPoP in Okta's table; the host cannot
+/// tell, so it is always refused.
+const ACCESS_TOKEN_RESERVED: [&str; 19] = [
+    "acr",
+    "as_uri",
+    "auth_time",
+    "authorization_details",
+    "cid",
+    "cnf",
+    "exp",
+    "groups",
+    "iat",
+    "iss",
+    "jti",
+    "rpt",
+    "rsi",
+    "scp",
+    "sid",
+    "token_type",
+    "uid",
+    "username",
+    "ver",
+];
 
 /// Which token a patch command targets.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -98,6 +113,14 @@ impl Token {
             IDENTITY_PATCH => Some(Token::Identity),
             ACCESS_PATCH => Some(Token::Access),
             _ => None,
+        }
+    }
+
+    /// The claims Okta reserves in this token.
+    fn reserved(self) -> &'static [&'static str] {
+        match self {
+            Token::Identity => &ID_TOKEN_RESERVED,
+            Token::Access => &ACCESS_TOKEN_RESERVED,
         }
     }
 
@@ -220,9 +243,7 @@ fn check_claim(token: Token, op: &Op<'_>, name: &str, report: &mut Report) -> bo
         );
         return false;
     }
-    let reserved = RESERVED_CLAIMS.contains(&name)
-        && !(token == Token::Access && ACCESS_TOKEN_EXCEPTIONS.contains(&name));
-    if !reserved {
+    if !token.reserved().contains(&name) {
         return true;
     }
     let verb = match op.kind {
@@ -235,10 +256,14 @@ fn check_claim(token: Token, op: &Op<'_>, name: &str, report: &mut Report) -> bo
     } else {
         ""
     };
-    let hint = if ACCESS_TOKEN_EXCEPTIONS.contains(&name) {
-        " (it may be changed only in access tokens)"
-    } else {
-        ""
+    let hint = match token {
+        Token::Identity if !ACCESS_TOKEN_RESERVED.contains(&name) => {
+            " (it may be changed only in access tokens)"
+        }
+        Token::Access if !ID_TOKEN_RESERVED.contains(&name) => {
+            " (it may be changed only in ID tokens)"
+        }
+        _ => "",
     };
     report.error(
         op.path_location(),
@@ -389,18 +414,48 @@ mod tests {
     }
 
     #[test]
-    fn every_reserved_claim_is_rejected_and_only_aud_and_sub_pass_in_access_tokens() {
-        for name in RESERVED_CLAIMS {
+    fn each_token_refuses_exactly_its_own_reserved_claims() {
+        let union = ID_TOKEN_RESERVED.iter().chain(ACCESS_TOKEN_RESERVED.iter());
+        for name in union {
             let op = json!([{"op": "add", "path": format!("/claims/{name}"), "value": "x"}]);
+            let rejected = |f: &[Finding]| f.iter().any(|f| f.message.contains("is reserved"));
             let f = identity(op.clone());
-            assert!(
-                f.iter().any(|f| f.message.contains("is reserved")),
+            assert_eq!(
+                rejected(&f),
+                ID_TOKEN_RESERVED.contains(name),
                 "{name}: {f:?}"
             );
             let f = access(op);
-            let rejected = f.iter().any(|f| f.message.contains("is reserved"));
-            assert_eq!(rejected, !["aud", "sub"].contains(&name), "{name}: {f:?}");
+            assert_eq!(
+                rejected(&f),
+                ACCESS_TOKEN_RESERVED.contains(name),
+                "{name}: {f:?}"
+            );
         }
+    }
+
+    #[test]
+    fn nonce_is_free_in_access_tokens_and_username_in_id_tokens() {
+        assert_clean(&access(
+            json!([{"op": "add", "path": "/claims/nonce", "value": "n"}]),
+        ));
+        assert_clean(&identity(
+            json!([{"op": "add", "path": "/claims/username", "value": "u"}]),
+        ));
+        assert_only_error(
+            &access(json!([{"op": "add", "path": "/claims/username", "value": "u"}])),
+            "commands[0].value[0].path",
+            "claim `username` is reserved by Okta and cannot be added to an access token \
+             (it may be changed only in ID tokens)",
+        );
+        assert_only_error(
+            &identity(json!([{"op": "add", "path": "/claims/nonce", "value": "n"}])),
+            "commands[0].value[0].path",
+            "(it may be changed only in access tokens)",
+        );
+        // Reserved in both tokens: no hint.
+        let f = access(json!([{"op": "add", "path": "/claims/iss", "value": "x"}]));
+        assert!(!f[0].message.contains("only in"), "{f:?}");
     }
 
     #[test]

@@ -339,17 +339,7 @@ async fn run_in_store(
         Ok(())
     });
 
-    let run = async {
-        let instance = plugin
-            .pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(|e| (true, e))?;
-        instance
-            .call_handle(&mut store, request)
-            .await
-            .map_err(|e| (false, e))
-    };
+    let run = plugin.run(&mut store, request);
     let outcome = tokio::time::timeout_at((deadline + BACKSTOP_GRACE).into(), run).await;
 
     let fuel_left = store.get_fuel().unwrap_or(0);

@@ -19,6 +19,7 @@ mod cache;
 mod call;
 pub mod compiler;
 mod host_api;
+mod legacy;
 
 pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
 pub use cache::{CacheUse, Cached};
@@ -32,10 +33,21 @@ pub use host_api::{LogLevel, LogLine};
 use crate::limits::MAX_MEMORY_BYTES;
 use admission::Admission;
 use bindings::HookHandlerPre;
+use bindings::types::{Request, Response};
 use call::CallState;
 use std::time::Duration;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+};
+
+/// The WIT world plugins are built against: `wit/hook-handler.wit`.
+pub const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.2.0";
+
+/// The previous world, still accepted: `host/wit-0.1/hook-handler.wit`.
+/// Its answers can only be valid 0.2.0 answers (0.2.0 relaxed, never
+/// tightened), so its plugins keep working unchanged.
+pub const LEGACY_WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
 
 /// How often the epoch advances. A running plugin yields to the async
 /// runtime once per tick and is stopped at the first tick past its budget,
@@ -142,7 +154,60 @@ pub enum CompileError {
 
 /// A compiled, pre-instantiated plugin, ready for any number of calls.
 pub struct Plugin {
-    pre: HookHandlerPre<CallState>,
+    pre: Pre,
+}
+
+/// The pre-instance of the world the component targets.
+enum Pre {
+    /// [`WORLD`] (0.2.0).
+    Current(HookHandlerPre<CallState>),
+    /// [`LEGACY_WORLD`] (0.1.0).
+    Legacy(bindings::v0_1::HookHandlerPre<CallState>),
+}
+
+/// Why a call failed in wasmtime: `true` if during instantiation.
+type RunError = (bool, wasmtime::Error);
+
+impl Plugin {
+    /// The WIT world the component targets ([`WORLD`] or [`LEGACY_WORLD`]).
+    pub fn world(&self) -> &'static str {
+        match self.pre {
+            Pre::Current(_) => WORLD,
+            Pre::Legacy(_) => LEGACY_WORLD,
+        }
+    }
+
+    /// Instantiates the plugin in `store` and calls `handle` once; a 0.1.0
+    /// plugin's request and answer are converted here, and only here.
+    async fn run(
+        &self,
+        store: &mut Store<CallState>,
+        request: &Request,
+    ) -> Result<Result<Response, String>, RunError> {
+        match &self.pre {
+            Pre::Current(pre) => {
+                let instance = pre
+                    .instantiate_async(&mut *store)
+                    .await
+                    .map_err(|e| (true, e))?;
+                instance
+                    .call_handle(store, request)
+                    .await
+                    .map_err(|e| (false, e))
+            }
+            Pre::Legacy(pre) => {
+                let instance = pre
+                    .instantiate_async(&mut *store)
+                    .await
+                    .map_err(|e| (true, e))?;
+                let answer = instance
+                    .call_handle(store, &legacy::request(request))
+                    .await
+                    .map_err(|e| (false, e))?;
+                Ok(answer.map(legacy::response))
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Plugin {
@@ -217,6 +282,11 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| anyhow::anyhow!("{e:#}"))?;
         bindings::HookHandler::add_to_linker::<_, wasmtime::component::HasSelf<_>>(
+            &mut linker,
+            |state: &mut CallState| state,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        bindings::v0_1::HookHandler::add_to_linker::<_, wasmtime::component::HasSelf<_>>(
             &mut linker,
             |state: &mut CallState| state,
         )
@@ -329,15 +399,34 @@ impl Runtime {
     }
 
     /// Links a compiled component against the host API and checks that it
-    /// exports the `hook-handler` world.
+    /// exports the `hook-handler` world, of version 0.2.0 or 0.1.0.
     fn pre_instantiate(&self, component: &Component) -> Result<Plugin, CompileError> {
-        let instance_pre = self
-            .linker
-            .instantiate_pre(component)
-            .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
-        let pre = HookHandlerPre::new(instance_pre)
-            .map_err(|e| CompileError::WrongWorld(format!("{e:#}")))?;
-        Ok(Plugin { pre })
+        let wrong = |e: wasmtime::Error| CompileError::WrongWorld(format!("{e:#}"));
+        let instance_pre = self.linker.instantiate_pre(component).map_err(wrong)?;
+        let current = match HookHandlerPre::new(instance_pre.clone()) {
+            Ok(pre) => {
+                return Ok(Plugin {
+                    pre: Pre::Current(pre),
+                });
+            }
+            Err(e) => e,
+        };
+        let legacy = match bindings::v0_1::HookHandlerPre::new(instance_pre) {
+            Ok(pre) => {
+                return Ok(Plugin {
+                    pre: Pre::Legacy(pre),
+                });
+            }
+            Err(e) => e,
+        };
+        // Explain the failure against the version the component names.
+        let names_legacy = component
+            .component_type()
+            .imports(&self.engine)
+            .any(|(name, _)| {
+                name.starts_with("hookwarden:inline-hook/") && name.ends_with("@0.1.0")
+            });
+        Err(wrong(if names_legacy { legacy } else { current }))
     }
 }
 

@@ -260,9 +260,9 @@ mod tests {
     fn malformed_json_is_e0000003_and_bad_fields_e0000001() {
         let (s, b) = ApiError::Envelope(EnvelopeError::NotAnObject).to_okta();
         assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000003"));
-        let (s, b) = ApiError::Envelope(EnvelopeError::Missing("eventId")).to_okta();
+        let (s, b) = ApiError::Envelope(EnvelopeError::Missing("data")).to_okta();
         assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000001"));
-        assert_eq!(b.error_summary, "Api validation failed: eventId");
-        assert_eq!(b.error_causes[0].error_summary, "eventId: is required");
+        assert_eq!(b.error_summary, "Api validation failed: data");
+        assert_eq!(b.error_causes[0].error_summary, "data: is required");
     }
 }

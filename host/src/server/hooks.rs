@@ -4,7 +4,8 @@
 //! `eventId`; the plugin's log lines are emitted inside it, as it logs them,
 //! as events of target `hookwarden::plugin`. Every authenticated call is recorded in the
 //! execution journal and counted in the metrics. A retried `eventId` gets
-//! the kept answer at once, without running the plugin again.
+//! the kept answer at once, without running the plugin again; a request
+//! without an `eventId` is never replayed.
 
 use super::AppState;
 use super::error::ApiError;
@@ -70,11 +71,14 @@ async fn serve_call(
         .map_err(rejected)?;
     let envelope =
         Envelope::parse(&body, hook.run.hook_type).map_err(|e| rejected(ApiError::from(e)))?;
-    let event_id = envelope.request.event_id.clone();
-    tracing::Span::current().record("event_id", tracing::field::display(&event_id));
-
-    if let Some(kept) = state.replays.get(&id, &event_id, &body) {
-        return Ok(replay(&state, &hook, &event_id, kept));
+    // A request without an `eventId` cannot be told from a new one: it is
+    // run every time, and its answer is not kept.
+    let event_id = envelope.event_id().map(str::to_owned);
+    if let Some(event_id) = &event_id {
+        tracing::Span::current().record("event_id", tracing::field::display(event_id));
+        if let Some(kept) = state.replays.get(&id, event_id, &body) {
+            return Ok(replay(&state, &hook, event_id, kept));
+        }
     }
     let execution = exec::run(state.registry.runtime(), &hook.run, envelope, arrived).await;
     tracing::info!(
@@ -83,16 +87,18 @@ async fn serve_call(
         fuel = execution.fuel_consumed,
         "hook call"
     );
-    state.replays.put(
-        &id,
-        &event_id,
-        &body,
-        Kept {
-            reply: execution.reply.clone(),
-            outcome: execution.outcome,
-            reason: execution.reason.clone(),
-        },
-    );
+    if let Some(event_id) = &event_id {
+        state.replays.put(
+            &id,
+            event_id,
+            &body,
+            Kept {
+                reply: execution.reply.clone(),
+                outcome: execution.outcome,
+                reason: execution.reason.clone(),
+            },
+        );
+    }
     let ran = (execution.outcome != crate::policy::Outcome::Overloaded).then_some((
         execution.duration,
         execution.fuel_consumed,

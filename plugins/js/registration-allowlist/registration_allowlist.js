@@ -11,6 +11,11 @@
 //       registration is denied and an error is logged.
 //   message  what the end user is told when denied; default
 //       "Registration is not open for this email domain."
+//   omit_summary  "true" leaves errorSummary out of the error (Okta
+//       documents it as optional; the registration still fails and the
+//       widget shows the cause). Any other value, or none, keeps it.
+//   location_type  the cause's locationType; default "body". Okta sets no
+//       technical restriction on it, so any string is sent.
 //
 // Self-service registration (requestType self.service.registration, or
 // none on Classic Engine) checks data.userProfile.email; a missing email
@@ -22,7 +27,7 @@
 // INVALID_EMAIL_DOMAIN) points the Sign-In Widget at the email field.
 
 import {
-  ResponseBuilder, asciiLowercase, endUserError, log, registrationData, registrationKind,
+  ResponseBuilder, asciiLowercase, errorCause, hookError, log, registrationData, registrationKind,
   settings, trimWhiteSpace,
 } from '../hookwarden.js';
 
@@ -101,7 +106,11 @@ export function handle(request) {
   } else {
     log.info('DENY: the email domain is not allowed (or there is no valid email)');
     const message = settings.getOr('message', DEFAULT_MESSAGE);
-    response.denyRegistrationWith(endUserError(message, 'INVALID_EMAIL_DOMAIN', location));
+    const cause = errorCause(message, {
+      reason: 'INVALID_EMAIL_DOMAIN', locationType: settings.getOr('location_type', 'body'), location, domain: 'end-user',
+    });
+    const summary = settings.get('omit_summary') === 'true' ? undefined : message;
+    response.denyRegistrationWith(hookError(summary, [cause]));
   }
   return response.build();
 }

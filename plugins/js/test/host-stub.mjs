@@ -1,6 +1,6 @@
 // Stand-ins for the host imports, so hookwarden.js and the handlers run in
 // Node.js for unit tests: `node --import ./plugins/js/test/register.mjs ...`
-// maps 'hookwarden:inline-hook/log@0.1.0' and '.../settings@0.1.0' here.
+// maps 'hookwarden:inline-hook/log@0.2.0' and '.../settings@0.2.0' here.
 /** Log lines written so far, as [level, message]. */
 export const lines = [];
 let current = new Map();

@@ -81,6 +81,16 @@ test('patches and answers have the WIT shapes', () => {
   assert.throws(() => new hw.ResponseBuilder().setDebugContext([1]), hw.HandlerError);
 });
 
+test('an error may have no errorSummary and any locationType', () => {
+  const cause = hw.errorCause('why', { locationType: 'cookie' });
+  const answer = new hw.ResponseBuilder().setError(hw.hookErrorWithoutSummary([cause])).build();
+  assert.equal(answer.error.errorSummary, undefined);
+  assert.deepEqual(answer.error.errorCauses, [
+    { errorSummary: 'why', reason: undefined, locationType: 'cookie', location: undefined, domain: undefined },
+  ]);
+  assert.equal(hw.hookError('s').errorSummary, 's');
+});
+
 test('a HandlerError carries its message as the payload componentize-js returns as err', () => {
   const e = new hw.HandlerError('why');
   assert.ok(Object.hasOwn(e, 'payload'));

@@ -8,6 +8,10 @@
 //! * `mode` picks the behaviour:
 //!   * `echo` or no `mode`: debugContext `{"eventId", "eventType",
 //!     "settings": {every setting}}`.
+//!   * `envelope`: debugContext with every envelope member the plugin
+//!     received (`eventId`, `eventTypeVersion`, `cloudEventVersion`, ...).
+//!   * `no-summary`: an `error` without `errorSummary` and one cause whose
+//!     `locationType` is `cookie` (not one Okta lists; any string is allowed).
 //!   * `loop`: spins forever.
 //!   * `panic`: panics (a trap on wasm32).
 //!   * `alloc`: allocates and fills 1 MiB blocks forever.
@@ -51,7 +55,9 @@
 //!   `escape`.
 
 use hookwarden_guest::serde_json::json;
-use hookwarden_guest::{Handler, Patch, Request, Response, Result, log, settings};
+use hookwarden_guest::{
+    ErrorCause, Handler, HookError, Patch, Request, Response, Result, log, settings,
+};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -102,7 +108,7 @@ fn busy_wait(ms: u64) {
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]
 fn log_bad_pointer() -> Result<()> {
-    #[link(wasm_import_module = "hookwarden:inline-hook/log@0.1.0")]
+    #[link(wasm_import_module = "hookwarden:inline-hook/log@0.2.0")]
     unsafe extern "C" {
         #[link_name = "log"]
         fn raw_log(level: i32, ptr: usize, len: usize);
@@ -186,6 +192,26 @@ impl Handler for Misbehave {
                 let all: BTreeMap<String, String> = settings::list().into_iter().collect();
                 let echo = json!({"eventId": request.event_id, "eventType": request.event_type, "settings": all});
                 response.set_debug_context(echo)?;
+            }
+            "envelope" => {
+                let echo = json!({
+                    "eventType": request.event_type,
+                    "eventTypeVersion": request.event_type_version,
+                    "cloudEventVersion": request.cloud_event_version,
+                    "contentType": request.content_type,
+                    "eventId": request.event_id,
+                    "eventTime": request.event_time,
+                    "source": request.source,
+                    "requestType": request.request_type,
+                });
+                response.set_debug_context(echo)?;
+            }
+            "no-summary" => {
+                response.set_error(
+                    HookError::without_summary().with_cause(
+                        ErrorCause::new("no summary here").with_location_type("cookie"),
+                    ),
+                );
             }
             "loop" => spin_forever(),
             "panic" => panic!("misbehave: asked to panic"),

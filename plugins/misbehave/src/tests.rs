@@ -94,3 +94,16 @@ fn huge_and_many_build_answers_over_oktas_size_limit() {
         ])
     );
 }
+
+#[test]
+fn envelope_and_no_summary_modes() {
+    let seen = call(&[("mode", "envelope")]).okta_json();
+    assert_eq!(seen["debugContext"]["eventId"], "uRsU4UFhTCaUG9yoSy4aew");
+    assert_eq!(seen["debugContext"]["eventTypeVersion"], "1.0");
+    assert_eq!(
+        call(&[("mode", "no-summary")]).okta_json(),
+        json!({"error": {"errorCauses": [
+            {"errorSummary": "no summary here", "locationType": "cookie"}
+        ]}})
+    );
+}

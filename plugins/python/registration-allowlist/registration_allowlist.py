@@ -13,6 +13,11 @@ Settings:
   registration is denied and an error is logged.
 * ``message``: what the end user is told when denied; default
   ``Registration is not open for this email domain.``
+* ``omit_summary``: ``true`` leaves ``errorSummary`` out of the error (Okta
+  documents it as optional; the registration still fails and the widget
+  shows the cause). Any other value, or none, keeps it.
+* ``location_type``: the cause's ``locationType``; default ``body``. Okta
+  sets no technical restriction on it, so any string is sent.
 
 Self-service registration (``requestType`` ``self.service.registration``,
 or none on Classic Engine) checks ``data.userProfile.email``; a missing
@@ -87,9 +92,12 @@ def handle(request: Request) -> ResponseBuilder:
     else:
         log.info("DENY: the email domain is not allowed (or there is no valid email)")
         message = settings.get_or("message", DEFAULT_MESSAGE)
-        response.deny_registration_with(
-            hookwarden.end_user_error(message, "INVALID_EMAIL_DOMAIN", location)
-        )
+        cause = hookwarden.error_cause(
+            message, reason="INVALID_EMAIL_DOMAIN",
+            location_type=settings.get_or("location_type", "body"),
+            location=location, domain="end-user")
+        summary = None if settings.get("omit_summary") == "true" else message
+        response.deny_registration_with(hookwarden.hook_error(summary, [cause]))
     return response
 
 

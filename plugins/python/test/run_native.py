@@ -62,12 +62,19 @@ def request_body(case):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
+def version(value, default):
+    """A version member as the host passes it: a number as its JSON text."""
+    if value is None:
+        return default
+    return value if isinstance(value, str) else hookwarden.to_json(value)
+
+
 def wit_request(body):
     env = hookwarden.parse_json(body)
     return T.Request(
-        event_type=env["eventType"], event_type_version=env.get("eventTypeVersion") or "1.0",
-        cloud_event_version=env.get("cloudEventVersion") or "0.1",
-        content_type=env.get("contentType") or "application/json", event_id=env["eventId"],
+        event_type=env["eventType"], event_type_version=version(env.get("eventTypeVersion"), "1.0"),
+        cloud_event_version=version(env.get("cloudEventVersion"), "0.1"),
+        content_type=env.get("contentType") or "application/json", event_id=env.get("eventId") or "",
         event_time=env.get("eventTime") or "", source=env.get("source") or "",
         request_type=env.get("requestType"), data=hookwarden.to_json(env["data"]))
 
@@ -102,7 +109,9 @@ def answer_json(r):
                 if v is not None:
                     cause[k] = v
             causes.append(cause)
-        out["error"] = {"errorSummary": r.error.error_summary, "errorCauses": causes}
+        error = {} if r.error.error_summary is None else {"errorSummary": r.error.error_summary}
+        error["errorCauses"] = causes
+        out["error"] = error
     if r.debug_context is not None:
         out["debugContext"] = json.loads(r.debug_context)
     return out or None

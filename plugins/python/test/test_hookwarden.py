@@ -114,6 +114,13 @@ class Answer(unittest.TestCase):
             h.ResponseBuilder().set_debug_context([1])
         self.assertEqual(str(e.exception), "debugContext must be a JSON object, not [1]")
 
+    def test_an_error_may_have_no_summary(self):
+        cause = h.error_cause("why", location_type="cookie")
+        r = h.ResponseBuilder().set_error(h.hook_error_without_summary([cause])).build()
+        self.assertIsNone(r.error.error_summary)
+        self.assertEqual(r.error.error_causes, [T.ErrorCause("why", None, "cookie", None, None)])
+        self.assertEqual(h.hook_error("s").error_summary, "s")
+
 
 if __name__ == "__main__":
     unittest.main()

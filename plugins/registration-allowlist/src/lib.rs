@@ -10,6 +10,11 @@
 //!   registration is denied and an error is logged.
 //! * `message`: what the end user is told when denied; default
 //!   `Registration is not open for this email domain.`
+//! * `omit_summary`: `true` leaves `errorSummary` out of the error (Okta
+//!   documents it as optional; the registration still fails and the widget
+//!   shows the cause). Any other value, or none, keeps it.
+//! * `location_type`: the cause's `locationType`; default `body`. Okta sets
+//!   no technical restriction on it, so any string is sent.
 //!
 //! Self-service registration (`requestType` `self.service.registration`,
 //! or none on Classic Engine) checks `data.userProfile.email`; a missing
@@ -21,7 +26,7 @@
 //! `INVALID_EMAIL_DOMAIN`) points the Sign-In Widget at the email field.
 
 use hookwarden_guest::{
-    Handler, HookError, RegistrationKind, Request, Response, Result, log, settings,
+    ErrorCause, Handler, HookError, RegistrationKind, Request, Response, Result, log, settings,
 };
 
 /// The end-user message when `message` is not set.
@@ -87,11 +92,15 @@ impl Handler for RegistrationAllowlist {
         } else {
             log::info("DENY: the email domain is not allowed (or there is no valid email)");
             let message = settings::get_or("message", DEFAULT_MESSAGE);
-            response.deny_registration_with(HookError::end_user(
-                message,
-                "INVALID_EMAIL_DOMAIN",
-                location,
-            ));
+            let cause = ErrorCause::end_user(message.clone(), location)
+                .with_reason("INVALID_EMAIL_DOMAIN")
+                .with_location_type(settings::get_or("location_type", "body"));
+            let error = if settings::get("omit_summary").as_deref() == Some("true") {
+                HookError::without_summary()
+            } else {
+                HookError::new(message)
+            };
+            response.deny_registration_with(error.with_cause(cause));
         }
         Ok(response)
     }

@@ -141,3 +141,31 @@ fn wildcards_match_subdomains_only() {
     assert!(!is_allowed("sub.other.org", list));
     assert!(!is_allowed("", list));
 }
+
+#[test]
+fn can_leave_the_summary_out_and_set_any_location_type() {
+    let run = call(
+        SSR,
+        |_| {},
+        &[
+            ("allowed_domains", "corp.example.org"),
+            ("omit_summary", "true"),
+            ("location_type", "form-field"),
+        ],
+    );
+    let mut expected = deny(DEFAULT, "data.userProfile.email");
+    let error = expected["error"].as_object_mut().unwrap();
+    error.remove("errorSummary");
+    error["errorCauses"][0]["locationType"] = json!("form-field");
+    assert_eq!(run.okta_json(), expected);
+    // Only `true` omits it.
+    let run = call(
+        SSR,
+        |_| {},
+        &[
+            ("allowed_domains", "corp.example.org"),
+            ("omit_summary", "yes"),
+        ],
+    );
+    assert_eq!(run.okta_json(), deny(DEFAULT, "data.userProfile.email"));
+}

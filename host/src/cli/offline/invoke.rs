@@ -171,7 +171,7 @@ struct Report<'a> {
     plugin: String,
     /// The hook type (Okta's event type).
     hook_type: HookType,
-    /// The request's `eventId`.
+    /// The request's `eventId` (empty when it had none).
     event_id: &'a str,
     /// The HTTP status Okta would get (200 or 204).
     status: u16,
@@ -236,7 +236,12 @@ impl<'a> Report<'a> {
         let limits = &self.limits;
         writeln!(out, "plugin:   {}", self.plugin)?;
         writeln!(out, "type:     {}", self.hook_type)?;
-        writeln!(out, "eventId:  {}", self.event_id)?;
+        let event_id = if self.event_id.is_empty() {
+            "(none: the server would not replay it)"
+        } else {
+            self.event_id
+        };
+        writeln!(out, "eventId:  {event_id}")?;
         writeln!(out, "status:   {}", self.status)?;
         match self.outcome {
             Outcome::Ok => writeln!(out, "outcome:  ok")?,

@@ -40,6 +40,18 @@ static hw_string member(yyjson_val *obj, const char *key, const char *fallback) 
     return hw_string_from(fallback);
 }
 
+/* A version member as the host passes it: a string as is, a number as its
+   JSON text (`1` -> "1", `0.1` -> "0.1"). */
+static hw_string version(yyjson_val *obj, const char *key, const char *fallback) {
+    yyjson_val *v = hw_json_get(obj, key);
+    if (yyjson_is_num(v)) {
+        hw_buf text = HW_BUF_INIT;
+        hw_buf_put_json(&text, v);
+        return hw_buf_take(&text);
+    }
+    return member(obj, key, fallback);
+}
+
 static void put_string(hw_buf *out, const hw_string *s) {
     hw_buf_put_json_string(out, (const char *)s->ptr, s->len);
 }
@@ -98,7 +110,7 @@ static void put_response(hw_buf *out, const hw_response *r) {
     hw_buf_puts(out, "],\"error\":");
     if (r->error.is_some) {
         hw_buf_puts(out, "{\"errorSummary\":");
-        put_string(out, &r->error.val.error_summary);
+        put_option(out, &r->error.val.error_summary);
         hw_buf_puts(out, ",\"errorCauses\":[");
         for (size_t i = 0; i < r->error.val.error_causes.len; i++) {
             const hookwarden_inline_hook_types_error_cause_t *e = &r->error.val.error_causes.ptr[i];
@@ -142,8 +154,8 @@ int main(int argc, char **argv) {
     hw_request request;
     yyjson_val *root = envelope.root;
     request.event_type = member(root, "eventType", "");
-    request.event_type_version = member(root, "eventTypeVersion", "1.0");
-    request.cloud_event_version = member(root, "cloudEventVersion", "0.1");
+    request.event_type_version = version(root, "eventTypeVersion", "1.0");
+    request.cloud_event_version = version(root, "cloudEventVersion", "0.1");
     request.content_type = member(root, "contentType", "application/json");
     request.event_id = member(root, "eventId", "");
     request.event_time = member(root, "eventTime", "");

@@ -212,6 +212,12 @@ static void test_response(void) {
     hw_response_error_cause(&r2, "headline too", NULL, NULL, NULL, NULL);
     check("cause without an error", r2.error.is_some && r2.error.val.error_causes.len == 1);
     hw_response_free(&r2);
+    hw_response r3 = HW_RESPONSE_INIT;
+    hw_response_error(&r3, NULL);
+    hw_response_error_cause(&r3, "cause only", NULL, "cookie", NULL, NULL);
+    check("error without summary", r3.error.is_some && !r3.error.val.error_summary.is_some);
+    check("free-form location type", r3.error.val.error_causes.ptr[0].location_type.is_some);
+    hw_response_free(&r3);
 }
 
 static void test_settings_and_log(void) {
