@@ -726,15 +726,7 @@ impl Registry {
 
     /// The hooks that failed to load at start, ordered by id.
     pub(crate) fn broken_hooks(&self) -> Vec<BrokenHook> {
-        let mut all: Vec<_> = self
-            .broken
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        all.sort_by(|a, b| a.record.id.cmp(&b.record.id));
-        all
+        sorted_by_id(&self.broken, |b| &b.record.id)
     }
 
     /// The hook with `id`, whatever its status.
@@ -748,16 +740,20 @@ impl Registry {
 
     /// Every servable hook, ordered by id.
     pub fn hooks(&self) -> Vec<Arc<LiveHook>> {
-        let mut all: Vec<_> = self
-            .hooks
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        all.sort_by(|a, b| a.record.id.cmp(&b.record.id));
-        all
+        sorted_by_id(&self.hooks, |h| &h.record.id)
     }
+}
+
+/// The values of `map`, ordered by the id `id` reads from each.
+fn sorted_by_id<T: Clone>(map: &RwLock<HashMap<String, T>>, id: impl Fn(&T) -> &String) -> Vec<T> {
+    let mut all: Vec<T> = map
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .values()
+        .cloned()
+        .collect();
+    all.sort_by(|a, b| id(a).cmp(id(b)));
+    all
 }
 
 #[cfg(test)]

@@ -7,25 +7,34 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
+/// A server process serving HTTPS with a fresh self-signed certificate
+/// for `localhost`, with `more` flags; returns it with the certificate.
+fn https_server(
+    dir: &tempfile::TempDir,
+    more: &[&str],
+) -> (ServerProcess, rcgen::CertifiedKey<rcgen::KeyPair>) {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, generated.cert.pem()).unwrap();
+    std::fs::write(&key_path, generated.signing_key.serialize_pem()).unwrap();
+    let mut args = vec![
+        "--tls-cert",
+        cert_path.to_str().unwrap(),
+        "--tls-key",
+        key_path.to_str().unwrap(),
+    ];
+    args.extend_from_slice(more);
+    (
+        ServerProcess::start(&dir.path().join("data"), &args),
+        generated,
+    )
+}
+
 #[tokio::test]
 async fn the_server_speaks_https_with_the_given_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let cert_pem = generated.cert.pem();
-    let cert_path = dir.path().join("cert.pem");
-    let key_path = dir.path().join("key.pem");
-    std::fs::write(&cert_path, &cert_pem).unwrap();
-    std::fs::write(&key_path, generated.signing_key.serialize_pem()).unwrap();
-
-    let server = ServerProcess::start(
-        &dir.path().join("data"),
-        &[
-            "--tls-cert",
-            cert_path.to_str().unwrap(),
-            "--tls-key",
-            key_path.to_str().unwrap(),
-        ],
-    );
+    let (server, generated) = https_server(&dir, &[]);
     assert!(server.url.starts_with("https://"), "{}", server.url);
 
     // A client that trusts only this certificate.
@@ -67,22 +76,7 @@ async fn the_server_speaks_https_with_the_given_certificate() {
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_tls_handshake_is_closed_after_the_header_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let cert_path = dir.path().join("cert.pem");
-    let key_path = dir.path().join("key.pem");
-    std::fs::write(&cert_path, generated.cert.pem()).unwrap();
-    std::fs::write(&key_path, generated.signing_key.serialize_pem()).unwrap();
-    let server = ServerProcess::start(
-        &dir.path().join("data"),
-        &[
-            "--tls-cert",
-            cert_path.to_str().unwrap(),
-            "--tls-key",
-            key_path.to_str().unwrap(),
-            "--header-timeout-ms",
-            "500",
-        ],
-    );
+    let (server, _cert) = https_server(&dir, &["--header-timeout-ms", "500"]);
     let address = server.url.trim_start_matches("https://").to_owned();
     // The first bytes of a ClientHello record, then nothing.
     let started = std::time::Instant::now();
