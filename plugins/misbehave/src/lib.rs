@@ -240,7 +240,9 @@ impl Handler for Misbehave {
                     if i > 0 {
                         text.push(',');
                     }
-                    text.push_str(&format!(r#"{{"op":"add","path":"/claims/c{i}","value":{i}}}"#));
+                    text.push_str(&format!(
+                        r#"{{"op":"add","path":"/claims/c{i}","value":{i}}}"#
+                    ));
                     i += 1;
                 }
                 text.push(']');
