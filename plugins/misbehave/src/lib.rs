@@ -10,8 +10,9 @@
 //!     "settings": {every setting}}`.
 //!   * `envelope`: debugContext with every envelope member the plugin
 //!     received (`eventId`, `eventTypeVersion`, `cloudEventVersion`, ...).
-//!   * `no-summary`: an `error` without `errorSummary` and one cause whose
-//!     `locationType` is `cookie` (not one Okta lists; any string is allowed).
+//!   * `no-summary`: an `error` without `errorSummary`, one cause whose
+//!     `locationType` is `cookie` (not one Okta lists; any string is
+//!     allowed) and one cause without `errorSummary` (only a `reason`).
 //!   * `loop`: spins forever.
 //!   * `panic`: panics (a trap on wasm32).
 //!   * `alloc`: allocates and fills 1 MiB blocks forever.
@@ -208,9 +209,9 @@ impl Handler for Misbehave {
             }
             "no-summary" => {
                 response.set_error(
-                    HookError::without_summary().with_cause(
-                        ErrorCause::new("no summary here").with_location_type("cookie"),
-                    ),
+                    HookError::without_summary()
+                        .with_cause(ErrorCause::new("no summary here").with_location_type("cookie"))
+                        .with_cause(ErrorCause::without_summary().with_reason("NO_SUMMARY")),
                 );
             }
             "loop" => spin_forever(),
@@ -240,7 +241,9 @@ impl Handler for Misbehave {
                     if i > 0 {
                         text.push(',');
                     }
-                    text.push_str(&format!(r#"{{"op":"add","path":"/claims/c{i}","value":{i}}}"#));
+                    text.push_str(&format!(
+                        r#"{{"op":"add","path":"/claims/c{i}","value":{i}}}"#
+                    ));
                     i += 1;
                 }
                 text.push(']');
