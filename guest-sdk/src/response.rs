@@ -449,11 +449,34 @@ impl HookError {
 }
 
 /// Constructors for one cause of Okta's `error` object.
+///
+/// ```
+/// use hookwarden_guest::ErrorCause;
+/// use serde_json::json;
+///
+/// assert_eq!(ErrorCause::new("CRM timed out").to_okta_json(),
+///     json!({"errorSummary": "CRM timed out"}));
+///
+/// // Every member of a cause is optional, `errorSummary` included (Okta's
+/// // own SDK tests send causes without it).
+/// let reason_only = ErrorCause::without_summary().with_reason("INVALID_EMAIL_DOMAIN");
+/// assert_eq!(reason_only.to_okta_json(), json!({"reason": "INVALID_EMAIL_DOMAIN"}));
+/// ```
 impl ErrorCause {
     /// A cause with only a summary.
     pub fn new(error_summary: impl Into<String>) -> ErrorCause {
         ErrorCause {
-            error_summary: error_summary.into(),
+            error_summary: Some(error_summary.into()),
+            ..ErrorCause::without_summary()
+        }
+    }
+
+    /// A cause without `errorSummary` and, until the `with_...` methods
+    /// add some, without any member: Okta documents each member of a cause
+    /// as optional.
+    pub fn without_summary() -> ErrorCause {
+        ErrorCause {
+            error_summary: None,
             reason: None,
             location_type: None,
             location: None,
@@ -504,7 +527,7 @@ impl ErrorCause {
     /// The cause in Okta's JSON shape (unset members omitted).
     pub fn to_okta_json(&self) -> Value {
         let mut obj = Map::new();
-        obj.insert("errorSummary".into(), self.error_summary.clone().into());
+        insert_some(&mut obj, "errorSummary", &self.error_summary);
         insert_some(&mut obj, "reason", &self.reason);
         insert_some(&mut obj, "locationType", &self.location_type);
         insert_some(&mut obj, "location", &self.location);

@@ -114,10 +114,12 @@ fn command(cmd: &Command, at: usize) -> Result<Value, AnswerError> {
     Ok(json!({"type": kind, "value": value}))
 }
 
+/// One of Okta's `errorCauses`; every member is optional and left out when
+/// unset.
 fn cause(c: &ErrorCause) -> Value {
     let mut obj = Map::new();
-    obj.insert("errorSummary".into(), c.error_summary.clone().into());
     for (key, value) in [
+        ("errorSummary", &c.error_summary),
         ("reason", &c.reason),
         ("locationType", &c.location_type),
         ("location", &c.location),
@@ -224,7 +226,7 @@ pub fn lifted_size(response: &Response) -> usize {
                 .iter()
                 .map(|c| {
                     ITEM_BYTES
-                        + c.error_summary.len()
+                        + opt(&c.error_summary)
                         + opt(&c.reason)
                         + opt(&c.location_type)
                         + opt(&c.location)
@@ -314,7 +316,7 @@ mod tests {
             error: Some(HookError {
                 error_summary: Some("no".into()),
                 error_causes: vec![ErrorCause {
-                    error_summary: "bad domain".into(),
+                    error_summary: Some("bad domain".into()),
                     reason: None,
                     location_type: Some("body".into()),
                     location: Some("data.userProfile.email".into()),
@@ -337,25 +339,35 @@ mod tests {
     }
 
     #[test]
-    fn an_error_without_summary_is_sent_without_the_member() {
+    fn an_error_or_a_cause_without_summary_is_sent_without_the_member() {
         let r = Response {
             commands: vec![],
             error: Some(HookError {
                 error_summary: None,
-                error_causes: vec![ErrorCause {
-                    error_summary: "bad domain".into(),
-                    reason: None,
-                    location_type: Some("cookie".into()),
-                    location: None,
-                    domain: None,
-                }],
+                error_causes: vec![
+                    ErrorCause {
+                        error_summary: Some("bad domain".into()),
+                        reason: None,
+                        location_type: Some("cookie".into()),
+                        location: None,
+                        domain: None,
+                    },
+                    ErrorCause {
+                        error_summary: None,
+                        reason: Some("INVALID_EMAIL_DOMAIN".into()),
+                        location_type: None,
+                        location: Some("data.userProfile.email".into()),
+                        domain: None,
+                    },
+                ],
             }),
             debug_context: None,
         };
         assert_eq!(
             to_okta_json(&r).unwrap(),
             json!({"error": {"errorCauses": [
-                {"errorSummary": "bad domain", "locationType": "cookie"}
+                {"errorSummary": "bad domain", "locationType": "cookie"},
+                {"reason": "INVALID_EMAIL_DOMAIN", "location": "data.userProfile.email"}
             ]}})
         );
     }

@@ -108,7 +108,7 @@ fn response() -> impl Strategy<Value = Response> {
         prop::option::of(
             (
                 prop::option::of(".{0,20}"),
-                prop::collection::vec(".{0,20}", 0..3),
+                prop::collection::vec(prop::option::of(".{0,20}"), 0..3),
             )
                 .prop_map(|(summary, causes)| HookError {
                     error_summary: summary,

@@ -1071,7 +1071,7 @@ void hw_response_error_cause(hw_response *r, const char *summary, const char *re
     hookwarden_inline_hook_types_list_error_cause_t *causes = &r->error.val.error_causes;
     causes->ptr = grow(causes->ptr, causes->len, sizeof *causes->ptr);
     causes->ptr[causes->len++] = (hookwarden_inline_hook_types_error_cause_t){
-        hw_string_from(summary), opt(reason), opt(location_type), opt(location), opt(domain)};
+        opt(summary), opt(reason), opt(location_type), opt(location), opt(domain)};
 }
 
 void hw_response_debug_context(hw_response *r, const char *json) {

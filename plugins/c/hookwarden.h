@@ -337,10 +337,11 @@ void hw_response_raw(hw_response *r, const char *type, const char *value_json);
    shows its default text where the hook type shows the summary). */
 void hw_response_error(hw_response *r, const char *summary);
 /* Adds a cause to the error (if there is no error yet, `summary` also
-   becomes its headline). NULL leaves an optional member out; every member
-   is a free-form string (Okta lists body/header/url/query for
-   `location_type` but sets no restriction). For registration hooks the Sign-In Widget
-   shows `summary` next to the form field `location`. */
+   becomes its headline). Every member is optional, `summary` included:
+   NULL leaves it out (Okta documents each member of a cause as optional).
+   Every member is a free-form string (Okta lists body/header/url/query for
+   `location_type` but sets no restriction). For registration hooks the
+   Sign-In Widget shows `summary` next to the form field `location`. */
 void hw_response_error_cause(hw_response *r, const char *summary, const char *reason,
                              const char *location_type, const char *location,
                              const char *domain);

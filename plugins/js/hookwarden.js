@@ -121,8 +121,11 @@ if (typeof TextDecoder === 'function' && !globalThis[Symbol.for('hookwarden.keep
  *   | {tag: 'raw', val: RawCommand}} Command
  */
 /**
+ * One cause of Okta's `error` object (WIT `error-cause`). Every member is
+ * optional (Okta documents it so), `errorSummary` included: `undefined`
+ * leaves a member out of the answer.
  * @typedef {object} ErrorCause
- * @property {string} errorSummary
+ * @property {string | undefined} errorSummary
  * @property {string | undefined} reason
  * @property {string | undefined} locationType
  * @property {string | undefined} location
@@ -1444,7 +1447,9 @@ export class Patch {
 
 /**
  * A cause of Okta's `error` object; unset members are left out.
- * @param {string} errorSummary
+ * `errorSummary` may be `undefined` too: every member of a cause is
+ * optional (Okta's own SDK tests send causes without it).
+ * @param {string | undefined} errorSummary
  * @param {{reason?: string, locationType?: string, location?: string, domain?: string}} [more]
  * @returns {ErrorCause}
  */
@@ -1456,6 +1461,16 @@ export function errorCause(errorSummary, more = {}) {
     location: more.location,
     domain: more.domain,
   };
+}
+
+/**
+ * A cause without `errorSummary` (the Rust SDK's
+ * `ErrorCause::without_summary` with its other members).
+ * @param {{reason?: string, locationType?: string, location?: string, domain?: string}} [more]
+ * @returns {ErrorCause}
+ */
+export function errorCauseWithoutSummary(more = {}) {
+  return errorCause(undefined, more);
 }
 
 /**

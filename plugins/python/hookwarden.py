@@ -1262,14 +1262,25 @@ class Patch:
 # ---------------------------------------------------------------------------
 
 
-def error_cause(error_summary: str, reason: Optional[str] = None,
+def error_cause(error_summary: Optional[str], reason: Optional[str] = None,
                 location_type: Optional[str] = None, location: Optional[str] = None,
                 domain: Optional[str] = None) -> ErrorCause:
-    """A cause of Okta's ``error`` object; members left ``None`` are omitted.
+    """A cause of Okta's ``error`` object; members left ``None`` are omitted,
+    ``error_summary`` included (every member of a cause is optional).
     Every member is a free-form string: Okta lists ``body``, ``header``,
     ``url`` and ``query`` for ``location_type`` but sets no restriction."""
     return ErrorCause(error_summary=error_summary, reason=reason,
                       location_type=location_type, location=location, domain=domain)
+
+
+def error_cause_without_summary(reason: Optional[str] = None,
+                                location_type: Optional[str] = None,
+                                location: Optional[str] = None,
+                                domain: Optional[str] = None) -> ErrorCause:
+    """A cause without ``errorSummary`` (the Rust SDK's
+    ``ErrorCause::without_summary`` with its other members)."""
+    return error_cause(None, reason=reason, location_type=location_type,
+                       location=location, domain=domain)
 
 
 def hook_error(error_summary: Optional[str], causes: Optional[List[ErrorCause]] = None) -> HookError:

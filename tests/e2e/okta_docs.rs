@@ -1,7 +1,7 @@
 //! Where Okta's own documents are more lenient than Hookwarden once was
 //! (issue 14): numeric versions and a missing `eventId` in the request, an
-//! `error` without `errorSummary` and free-form `locationType` in the
-//! answer, reserved claims per token, and plugins built against the
+//! `error` and error causes without `errorSummary` and free-form
+//! `locationType` in the answer, reserved claims per token, and plugins built against the
 //! previous WIT (0.1.0) still running.
 
 use hookwarden::hook_type::HookType;
@@ -84,7 +84,7 @@ async fn a_request_without_event_id_is_never_replayed_and_journaled_without_one(
 }
 
 #[tokio::test]
-async fn an_error_without_summary_and_a_free_form_location_type_reach_okta() {
+async fn errors_and_causes_without_summary_and_a_free_form_location_type_reach_okta() {
     let server = TestServer::start().await;
     for hook_type in [HookType::Token, HookType::Registration] {
         let hook = server
@@ -100,7 +100,8 @@ async fn an_error_without_summary_and_a_free_form_location_type_reach_okta() {
         assert_eq!(
             answer.body,
             json!({"error": {"errorCauses": [
-                {"errorSummary": "no summary here", "locationType": "cookie"}
+                {"errorSummary": "no summary here", "locationType": "cookie"},
+                {"reason": "NO_SUMMARY"}
             ]}}),
             "{hook_type}"
         );

@@ -282,6 +282,25 @@ fn an_error_without_summary_leaves_the_member_out() {
 }
 
 #[test]
+fn a_cause_without_summary_leaves_the_member_out() {
+    let mut response = Response::new();
+    response.deny_registration_with(
+        HookError::without_summary().with_cause(
+            ErrorCause::without_summary()
+                .with_reason("INVALID_EMAIL_DOMAIN")
+                .with_location("data.userProfile.email"),
+        ),
+    );
+    assert_eq!(
+        okta(&response)["error"],
+        json!({"errorCauses": [
+            {"reason": "INVALID_EMAIL_DOMAIN", "location": "data.userProfile.email"}
+        ]})
+    );
+    assert_eq!(ErrorCause::without_summary().to_okta_json(), json!({}));
+}
+
+#[test]
 fn raw_commands_pass_through_and_invalid_json_is_reported() {
     let mut response = Response::new();
     response

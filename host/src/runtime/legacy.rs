@@ -2,8 +2,8 @@
 //! the old names, and the one conversion of their requests and answers to
 //! and from the current (0.2.0) types.
 //!
-//! 0.2.0 differs only where Okta's documents were followed: an error's
-//! `error-summary` became optional. A 0.1.0 answer is therefore always a
+//! 0.2.0 differs only where Okta's documents were followed: the
+//! `error-summary` of an error and of each of its causes became optional. A 0.1.0 answer is therefore always a
 //! valid 0.2.0 answer, and a 0.2.0 request is the same record.
 
 use super::bindings::v0_1::{log as old_log, settings as old_settings, types as old};
@@ -60,7 +60,7 @@ pub(super) fn response(r: old::Response) -> new::Response {
                 .error_causes
                 .into_iter()
                 .map(|c| new::ErrorCause {
-                    error_summary: c.error_summary,
+                    error_summary: Some(c.error_summary),
                     reason: c.reason,
                     location_type: c.location_type,
                     location: c.location,

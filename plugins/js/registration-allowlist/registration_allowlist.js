@@ -14,6 +14,9 @@
 //   omit_summary  "true" leaves errorSummary out of the error (Okta
 //       documents it as optional; the registration still fails and the
 //       widget shows the cause). Any other value, or none, keeps it.
+//   omit_cause_summary  "true" leaves errorSummary out of the cause as
+//       well (Okta documents every member of a cause as optional). Any
+//       other value, or none, keeps it.
 //   location_type  the cause's locationType; default "body". Okta sets no
 //       technical restriction on it, so any string is sent.
 //
@@ -106,7 +109,8 @@ export function handle(request) {
   } else {
     log.info('DENY: the email domain is not allowed (or there is no valid email)');
     const message = settings.getOr('message', DEFAULT_MESSAGE);
-    const cause = errorCause(message, {
+    const causeSummary = settings.get('omit_cause_summary') === 'true' ? undefined : message;
+    const cause = errorCause(causeSummary, {
       reason: 'INVALID_EMAIL_DOMAIN', locationType: settings.getOr('location_type', 'body'), location, domain: 'end-user',
     });
     const summary = settings.get('omit_summary') === 'true' ? undefined : message;

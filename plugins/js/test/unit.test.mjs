@@ -91,6 +91,16 @@ test('an error may have no errorSummary and any locationType', () => {
   assert.equal(hw.hookError('s').errorSummary, 's');
 });
 
+test('a cause may have no errorSummary', () => {
+  const cause = hw.errorCauseWithoutSummary({ reason: 'INVALID_EMAIL_DOMAIN', location: 'data.userProfile.email' });
+  assert.deepEqual(cause, {
+    errorSummary: undefined, reason: 'INVALID_EMAIL_DOMAIN', locationType: undefined, location: 'data.userProfile.email', domain: undefined,
+  });
+  assert.deepEqual(hw.errorCause(undefined, { domain: 'end-user' }), hw.errorCauseWithoutSummary({ domain: 'end-user' }));
+  const answer = new hw.ResponseBuilder().denyRegistrationWith(hw.hookErrorWithoutSummary([cause])).build();
+  assert.deepEqual(answer.error.errorCauses, [cause]);
+});
+
 test('a HandlerError carries its message as the payload componentize-js returns as err', () => {
   const e = new hw.HandlerError('why');
   assert.ok(Object.hasOwn(e, 'payload'));

@@ -10,8 +10,9 @@
 //!     "settings": {every setting}}`.
 //!   * `envelope`: debugContext with every envelope member the plugin
 //!     received (`eventId`, `eventTypeVersion`, `cloudEventVersion`, ...).
-//!   * `no-summary`: an `error` without `errorSummary` and one cause whose
-//!     `locationType` is `cookie` (not one Okta lists; any string is allowed).
+//!   * `no-summary`: an `error` without `errorSummary`, one cause whose
+//!     `locationType` is `cookie` (not one Okta lists; any string is
+//!     allowed) and one cause without `errorSummary` (only a `reason`).
 //!   * `loop`: spins forever.
 //!   * `panic`: panics (a trap on wasm32).
 //!   * `alloc`: allocates and fills 1 MiB blocks forever.
@@ -208,9 +209,9 @@ impl Handler for Misbehave {
             }
             "no-summary" => {
                 response.set_error(
-                    HookError::without_summary().with_cause(
-                        ErrorCause::new("no summary here").with_location_type("cookie"),
-                    ),
+                    HookError::without_summary()
+                        .with_cause(ErrorCause::new("no summary here").with_location_type("cookie"))
+                        .with_cause(ErrorCause::without_summary().with_reason("NO_SUMMARY")),
                 );
             }
             "loop" => spin_forever(),

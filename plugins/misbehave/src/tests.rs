@@ -103,7 +103,8 @@ fn envelope_and_no_summary_modes() {
     assert_eq!(
         call(&[("mode", "no-summary")]).okta_json(),
         json!({"error": {"errorCauses": [
-            {"errorSummary": "no summary here", "locationType": "cookie"}
+            {"errorSummary": "no summary here", "locationType": "cookie"},
+            {"reason": "NO_SUMMARY"}
         ]}})
     );
 }

@@ -16,6 +16,9 @@ Settings:
 * ``omit_summary``: ``true`` leaves ``errorSummary`` out of the error (Okta
   documents it as optional; the registration still fails and the widget
   shows the cause). Any other value, or none, keeps it.
+* ``omit_cause_summary``: ``true`` leaves ``errorSummary`` out of the cause
+  as well (Okta documents every member of a cause as optional). Any other
+  value, or none, keeps it.
 * ``location_type``: the cause's ``locationType``; default ``body``. Okta
   sets no technical restriction on it, so any string is sent.
 
@@ -92,8 +95,9 @@ def handle(request: Request) -> ResponseBuilder:
     else:
         log.info("DENY: the email domain is not allowed (or there is no valid email)")
         message = settings.get_or("message", DEFAULT_MESSAGE)
+        cause_summary = None if settings.get("omit_cause_summary") == "true" else message
         cause = hookwarden.error_cause(
-            message, reason="INVALID_EMAIL_DOMAIN",
+            cause_summary, reason="INVALID_EMAIL_DOMAIN",
             location_type=settings.get_or("location_type", "body"),
             location=location, domain="end-user")
         summary = None if settings.get("omit_summary") == "true" else message

@@ -103,8 +103,9 @@ def answer_json(r):
     if r.error is not None:
         causes = []
         for c in r.error.error_causes:
-            cause = {"errorSummary": c.error_summary}
-            for k, v in (("reason", c.reason), ("locationType", c.location_type),
+            cause = {}
+            for k, v in (("errorSummary", c.error_summary), ("reason", c.reason),
+                         ("locationType", c.location_type),
                          ("location", c.location), ("domain", c.domain)):
                 if v is not None:
                     cause[k] = v

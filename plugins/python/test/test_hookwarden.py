@@ -121,6 +121,13 @@ class Answer(unittest.TestCase):
         self.assertEqual(r.error.error_causes, [T.ErrorCause("why", None, "cookie", None, None)])
         self.assertEqual(h.hook_error("s").error_summary, "s")
 
+    def test_a_cause_may_have_no_summary(self):
+        cause = h.error_cause_without_summary(reason="INVALID_EMAIL_DOMAIN", location="data.userProfile.email")
+        self.assertEqual(cause, T.ErrorCause(None, "INVALID_EMAIL_DOMAIN", None, "data.userProfile.email", None))
+        self.assertEqual(h.error_cause(None, domain="end-user"), h.error_cause_without_summary(domain="end-user"))
+        r = h.ResponseBuilder().deny_registration_with(h.hook_error_without_summary([cause])).build()
+        self.assertEqual(r.error.error_causes, [cause])
+
 
 if __name__ == "__main__":
     unittest.main()

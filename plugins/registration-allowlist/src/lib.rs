@@ -13,6 +13,9 @@
 //! * `omit_summary`: `true` leaves `errorSummary` out of the error (Okta
 //!   documents it as optional; the registration still fails and the widget
 //!   shows the cause). Any other value, or none, keeps it.
+//! * `omit_cause_summary`: `true` leaves `errorSummary` out of the cause as
+//!   well (Okta documents every member of a cause as optional). Any other
+//!   value, or none, keeps it.
 //! * `location_type`: the cause's `locationType`; default `body`. Okta sets
 //!   no technical restriction on it, so any string is sent.
 //!
@@ -92,9 +95,15 @@ impl Handler for RegistrationAllowlist {
         } else {
             log::info("DENY: the email domain is not allowed (or there is no valid email)");
             let message = settings::get_or("message", DEFAULT_MESSAGE);
-            let cause = ErrorCause::end_user(message.clone(), location)
-                .with_reason("INVALID_EMAIL_DOMAIN")
-                .with_location_type(settings::get_or("location_type", "body"));
+            let cause = if settings::get("omit_cause_summary").as_deref() == Some("true") {
+                ErrorCause::without_summary()
+            } else {
+                ErrorCause::new(message.clone())
+            }
+            .with_reason("INVALID_EMAIL_DOMAIN")
+            .with_location_type(settings::get_or("location_type", "body"))
+            .with_location(location)
+            .with_domain("end-user");
             let error = if settings::get("omit_summary").as_deref() == Some("true") {
                 HookError::without_summary()
             } else {

@@ -169,3 +169,34 @@ fn can_leave_the_summary_out_and_set_any_location_type() {
     );
     assert_eq!(run.okta_json(), deny(DEFAULT, "data.userProfile.email"));
 }
+
+#[test]
+fn can_leave_the_summary_out_of_the_cause() {
+    let run = call(
+        SSR,
+        |_| {},
+        &[
+            ("allowed_domains", "corp.example.org"),
+            ("omit_summary", "true"),
+            ("omit_cause_summary", "true"),
+        ],
+    );
+    let mut expected = deny(DEFAULT, "data.userProfile.email");
+    let error = expected["error"].as_object_mut().unwrap();
+    error.remove("errorSummary");
+    error["errorCauses"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("errorSummary");
+    assert_eq!(run.okta_json(), expected);
+    // Only `true` omits it.
+    let run = call(
+        SSR,
+        |_| {},
+        &[
+            ("allowed_domains", "corp.example.org"),
+            ("omit_cause_summary", "yes"),
+        ],
+    );
+    assert_eq!(run.okta_json(), deny(DEFAULT, "data.userProfile.email"));
+}

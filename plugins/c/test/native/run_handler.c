@@ -115,7 +115,7 @@ static void put_response(hw_buf *out, const hw_response *r) {
         for (size_t i = 0; i < r->error.val.error_causes.len; i++) {
             const hookwarden_inline_hook_types_error_cause_t *e = &r->error.val.error_causes.ptr[i];
             hw_buf_puts(out, i ? ",{\"errorSummary\":" : "{\"errorSummary\":");
-            put_string(out, &e->error_summary);
+            put_option(out, &e->error_summary);
             hw_buf_puts(out, ",\"reason\":");
             put_option(out, &e->reason);
             hw_buf_puts(out, ",\"locationType\":");

@@ -218,6 +218,13 @@ static void test_response(void) {
     check("error without summary", r3.error.is_some && !r3.error.val.error_summary.is_some);
     check("free-form location type", r3.error.val.error_causes.ptr[0].location_type.is_some);
     hw_response_free(&r3);
+    hw_response r4 = HW_RESPONSE_INIT;
+    hw_response_error_cause(&r4, NULL, "INVALID_EMAIL_DOMAIN", NULL, "data.userProfile.email", NULL);
+    check("cause without summary", r4.error.is_some && !r4.error.val.error_summary.is_some &&
+                                       r4.error.val.error_causes.len == 1 &&
+                                       !r4.error.val.error_causes.ptr[0].error_summary.is_some &&
+                                       r4.error.val.error_causes.ptr[0].reason.is_some);
+    hw_response_free(&r4);
 }
 
 static void test_settings_and_log(void) {
