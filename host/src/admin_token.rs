@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// Shortest admin token accepted from the operator: 16 characters.
-pub const MIN_TOKEN_LEN: usize = 16;
+pub(crate) const MIN_TOKEN_LEN: usize = 16;
 
 /// A token that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +77,7 @@ impl AdminToken {
     /// # Errors
     ///
     /// [`AdminTokenError::Weak`] for a weak given token, or a store error.
-    pub async fn resolve(
+    pub(crate) async fn resolve(
         store: &dyn Storage,
         given: Option<&str>,
     ) -> Result<(AdminToken, Option<String>), AdminTokenError> {

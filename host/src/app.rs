@@ -23,11 +23,9 @@ pub struct App {
     /// The sandbox.
     pub runtime: Arc<Runtime>,
     /// Prometheus metrics (calls, replays, compile times).
-    pub metrics: Arc<Metrics>,
+    pub(crate) metrics: Arc<Metrics>,
     /// The execution journal, pruned once a minute.
     pub journal: Arc<Journal>,
-    /// Answers kept for Okta's retries.
-    pub replays: Arc<ReplayCache>,
     /// Compiled plugins and live hooks.
     pub registry: Arc<Registry>,
     /// Runs hook calls and hands their traces to the journal, metrics and
@@ -62,7 +60,7 @@ impl App {
         let pipeline = Arc::new(Pipeline::new(
             runtime.clone(),
             Sinks {
-                replays: Some(replays.clone()),
+                replays: Some(replays),
                 metrics: Some(metrics.clone()),
                 journal: Some(journal.clone()),
             },
@@ -72,7 +70,6 @@ impl App {
             runtime,
             metrics,
             journal,
-            replays,
             registry,
             pipeline,
         })

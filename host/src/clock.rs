@@ -8,7 +8,7 @@ pub fn now_timestamp() -> String {
 }
 
 /// Now, in milliseconds since 1970 (0 if the clock is before 1970).
-pub fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)

@@ -15,21 +15,21 @@ use crate::store::{IdSource, SledStore, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Default number of records kept: 10,000 (a few KB each, so tens of MB).
-pub const DEFAULT_MAX_RECORDS: usize = 10_000;
+pub(crate) const DEFAULT_MAX_RECORDS: usize = 10_000;
 /// Default age past which records are removed: 7 days.
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+pub(crate) const DEFAULT_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Default page size of a query: 100 (Okta's System Log default).
-pub const DEFAULT_LIMIT: usize = 100;
+pub(crate) const DEFAULT_LIMIT: usize = 100;
 /// Largest page size of a query: 1000 (Okta's System Log maximum).
-pub const MAX_LIMIT: usize = 1000;
+pub(crate) const MAX_LIMIT: usize = 1000;
 /// Most bytes of stored records one page holds: 2 MiB (at least one record
 /// is always returned). A fuller page ends early, with a `next` cursor, so
 /// `GET /api/v1/logs` answers stay small whatever the records hold.
-pub const MAX_PAGE_BYTES: usize = 2 << 20;
+pub(crate) const MAX_PAGE_BYTES: usize = 2 << 20;
 
 /// Retention of the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,8 +166,6 @@ pub struct Journal {
     config: JournalConfig,
     /// Records in the tree (kept in memory: sled's `len` walks the tree).
     count: AtomicUsize,
-    /// Records that could not be written.
-    failed: AtomicU64,
 }
 
 impl std::fmt::Debug for Journal {
@@ -202,7 +200,6 @@ impl Journal {
             ids,
             adding: std::sync::Mutex::new(()),
             config,
-            failed: AtomicU64::new(0),
         };
         journal.prune();
         Ok(Arc::new(journal))
@@ -210,7 +207,7 @@ impl Journal {
 
     /// Removes records past the count and age limits every minute, until
     /// the journal is dropped. Needs a tokio runtime.
-    pub fn prune_periodically(self: &Arc<Journal>) {
+    pub(crate) fn prune_periodically(self: &Arc<Journal>) {
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -224,18 +221,8 @@ impl Journal {
         });
     }
 
-    /// The retention in force.
-    pub fn config(&self) -> JournalConfig {
-        self.config
-    }
-
-    /// Records that could not be written (a sled error); logged each time.
-    pub fn failed_writes(&self) -> u64 {
-        self.failed.load(Ordering::Relaxed)
-    }
-
     /// Adds `record`, giving it its id and time; never fails the call it
-    /// describes (a write error is logged and counted).
+    /// describes (a write error is logged).
     ///
     /// Records become visible in the order of their ids: once a query sees
     /// a record, it sees every record with a smaller id.
@@ -260,7 +247,6 @@ impl Journal {
                 }
             }
             Err(e) => {
-                self.failed.fetch_add(1, Ordering::Relaxed);
                 tracing::error!(error = %e, "could not write an execution record");
             }
         }
@@ -268,7 +254,7 @@ impl Journal {
 
     /// Removes the oldest records past the count bound and every record
     /// past the age bound.
-    pub fn prune(&self) {
+    pub(crate) fn prune(&self) {
         let oldest_kept = now_ms().saturating_sub(self.config.max_age.as_millis() as u64);
         let mut removed = 0usize;
         let excess = self

@@ -10,10 +10,8 @@ use crate::metrics::Metrics;
 use crate::pipeline::HookRun;
 use crate::policy::FailurePolicy;
 use crate::runtime::compiler::Compilation;
-use crate::runtime::{
-    CacheUse, CompileError, CompileLimits, Compiler, Plugin, Runtime, RuntimeConfig, Settings,
-};
-use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
+use crate::runtime::{CompileError, CompileLimits, Compiler, Plugin, Runtime, RuntimeConfig};
+use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Settings, Store, StoreError};
 use axum::http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -48,9 +46,9 @@ pub struct RegistryConfig {
 
 /// Default cap on stored hooks: 1000 (an Okta org holds at most 100, so
 /// this serves ten orgs' worth).
-pub const DEFAULT_MAX_HOOKS: usize = 1000;
+pub(crate) const DEFAULT_MAX_HOOKS: usize = 1000;
 /// Default cap on stored plugins: 1000.
-pub const DEFAULT_MAX_PLUGINS: usize = 1000;
+pub(crate) const DEFAULT_MAX_PLUGINS: usize = 1000;
 
 impl RegistryConfig {
     /// Defaults for everything but the data directory.
@@ -350,7 +348,7 @@ impl Registry {
     }
 
     /// The limits of hooks that override nothing.
-    pub fn default_limits(&self) -> Limits {
+    pub(crate) fn default_limits(&self) -> Limits {
         self.config.default_limits
     }
 
@@ -389,7 +387,6 @@ impl Registry {
                 .await
                 .unwrap_or_else(|e| Err(CompileError::Worker(format!("loading crashed: {e}"))))?;
         self.metrics.compiled(started.elapsed());
-        debug_assert_eq!(cached.source, CacheUse::Compiled);
         self.compiled.fetch_add(1, Ordering::Relaxed);
         if let Some(sha) = &cached.artifact_sha256 {
             self.store.set_artifact_sha256(&engine, id, sha).await?;
@@ -467,7 +464,10 @@ impl Registry {
     /// # Errors
     ///
     /// A store error.
-    pub async fn plugin_record(&self, id: &str) -> Result<Option<PluginRecord>, RegistryError> {
+    pub(crate) async fn plugin_record(
+        &self,
+        id: &str,
+    ) -> Result<Option<PluginRecord>, RegistryError> {
         Ok(self.store.plugin(id).await?)
     }
 
@@ -604,7 +604,7 @@ impl Registry {
     ///
     /// [`RegistryError::HookNotFound`], [`RegistryError::PluginNotFound`],
     /// [`RegistryError::Limits`] or a store error.
-    pub async fn replace_hook(
+    pub(crate) async fn replace_hook(
         &self,
         id: &str,
         spec: HookSpec,
@@ -665,7 +665,7 @@ impl Registry {
     ///
     /// [`RegistryError::HookNotFound`], [`RegistryError::HookActive`] or a
     /// store error.
-    pub async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
+    pub(crate) async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
         let _changes = self.changes.lock().await;
         let (current, broken) = self
             .records()

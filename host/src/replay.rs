@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 
 /// Default time an answer is kept: 5 minutes (Okta's retry comes within
 /// seconds).
-pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Default number of answers kept: 10,000 (the oldest go first).
-pub const DEFAULT_CAPACITY: usize = 10_000;
+pub(crate) const DEFAULT_CAPACITY: usize = 10_000;
 
 /// An answer kept for a retry.
 #[derive(Debug, Clone, PartialEq)]

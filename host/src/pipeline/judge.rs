@@ -14,15 +14,15 @@ use serde_json::Value;
 /// Bytes of a plugin's `debugContext` kept in the execution record: 16 KiB.
 /// A larger one is kept as the start of its text (a JSON string), marked as
 /// cut; Okta still gets the whole answer when it is valid.
-pub const MAX_KEPT_DEBUG_CONTEXT_BYTES: usize = 16 << 10;
+pub(crate) const MAX_KEPT_DEBUG_CONTEXT_BYTES: usize = 16 << 10;
 /// Contract findings kept per call: 20, the first ones (errors come first);
 /// one more finding says how many were left out.
-pub const MAX_KEPT_FINDINGS: usize = 20;
+pub(crate) const MAX_KEPT_FINDINGS: usize = 20;
 /// Bytes kept of a finding's location and of its message: 512 each.
-pub const MAX_FINDING_TEXT_BYTES: usize = 512;
+pub(crate) const MAX_FINDING_TEXT_BYTES: usize = 512;
 /// Bytes kept of a call's recorded reason: 1 KiB
 /// ([`crate::runtime::MAX_REASON_BYTES`]).
-pub use crate::runtime::MAX_REASON_BYTES;
+pub(crate) use crate::runtime::MAX_REASON_BYTES;
 
 fn failure_outcome(failure: &CallFailure) -> Outcome {
     match failure {

@@ -12,9 +12,6 @@ mod judge;
 mod record;
 
 pub use crate::journal::Source;
-pub use judge::{
-    MAX_FINDING_TEXT_BYTES, MAX_KEPT_DEBUG_CONTEXT_BYTES, MAX_KEPT_FINDINGS, MAX_REASON_BYTES,
-};
 
 use crate::contract::{Finding, RequestFacts};
 use crate::envelope::{Envelope, EnvelopeError};
@@ -226,7 +223,7 @@ impl Pipeline {
     /// Records and counts a call of `hook` from `source` refused before its
     /// plugin could run (a body too large or too slow, not an envelope),
     /// answered with HTTP `status` because of `reason`.
-    pub fn reject(&self, hook: &HookRun, source: Source, status: u16, reason: String) {
+    pub(crate) fn reject(&self, hook: &HookRun, source: Source, status: u16, reason: String) {
         tracing::info!(status, %reason, "hook call rejected");
         if let Some(metrics) = self.metrics(source) {
             metrics.call(&hook.id, "rejected", None);

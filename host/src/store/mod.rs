@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 mod sled_store;
 
-pub use sled_store::{IdSource, SledStore};
+pub(crate) use sled_store::IdSource;
+pub use sled_store::SledStore;
 
 /// The settings an administrator attached to a hook, passed read-only to its plugin.
 pub type Settings = BTreeMap<String, String>;
@@ -139,7 +140,7 @@ pub struct HookRecord {
 }
 
 /// The store every part of the server shares.
-pub type Store = Arc<dyn Storage>;
+pub(crate) type Store = Arc<dyn Storage>;
 
 /// A backend that keeps registrations: plugins (metadata and component
 /// bytes), hooks and a few metadata strings. Every write is durable when

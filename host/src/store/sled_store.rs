@@ -31,7 +31,7 @@ pub struct SledStore {
 
 /// Monotonic ids that survive restarts (sled's `generate_id`).
 #[derive(Clone)]
-pub struct IdSource(sled::Db);
+pub(crate) struct IdSource(sled::Db);
 
 impl IdSource {
     /// The next id, greater than every id handed out before.
@@ -89,7 +89,7 @@ impl SledStore {
     /// # Errors
     ///
     /// A [`StoreError`] if the tree cannot be opened.
-    pub fn tree(&self, name: &str) -> Result<(sled::Tree, IdSource), StoreError> {
+    pub(crate) fn tree(&self, name: &str) -> Result<(sled::Tree, IdSource), StoreError> {
         Ok((self.db.open_tree(name)?, IdSource(self.db.clone())))
     }
 
