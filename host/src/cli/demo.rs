@@ -146,15 +146,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings {
         listen: args.listen,
         data_dir: data_dir.clone(),
-        public_url: None,
-        admin_token_file: None,
-        tls: None,
-        log_format: LogFormat::Text,
-        runtime: Default::default(),
-        compile_limits: Default::default(),
-        otlp_endpoint: None,
-        max_connections: crate::server::DEFAULT_MAX_CONNECTIONS,
-        header_timeout: crate::server::DEFAULT_HEADER_TIMEOUT,
+        ..crate::config::Config::default().resolve()?
     };
     let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
     let url = bound.local_url.clone();

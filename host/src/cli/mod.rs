@@ -31,7 +31,7 @@ struct Cli {
 enum Command {
     /// Run the server: Okta calls `POST /hooks/{hookId}`; the admin API is
     /// under `/api/v1`.
-    Serve(serve::ServeArgs),
+    Serve(crate::config::Config),
     /// Run a server with the example plugins registered as hooks, and print
     /// a ready-to-paste curl command for each.
     Demo(demo::DemoArgs),

@@ -198,6 +198,15 @@ impl ApiError {
     }
 }
 
+impl From<crate::admin_schema::Invalid> for ApiError {
+    fn from(e: crate::admin_schema::Invalid) -> Self {
+        ApiError::Validation {
+            subject: e.subject,
+            causes: e.causes,
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         ApiError::Internal(e.to_string())
