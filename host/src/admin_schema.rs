@@ -608,8 +608,7 @@ fn auth_scheme(
     secret_required: bool,
     causes: &mut Causes,
 ) -> (String, Option<String>) {
-    let Some(scheme) = causes.object(&config.auth_scheme, "channel.config.authScheme", true)
-    else {
+    let Some(scheme) = causes.object(&config.auth_scheme, "channel.config.authScheme", true) else {
         return (String::new(), None);
     };
     match causes.string(&scheme.scheme_type, "channel.config.authScheme.type", true) {
@@ -628,7 +627,12 @@ fn auth_scheme(
     }
     let value_field = "channel.config.authScheme.value";
     let value = causes
-        .member(&scheme.value, value_field, secret_required, "must be a string")
+        .member(
+            &scheme.value,
+            value_field,
+            secret_required,
+            "must be a string",
+        )
         .map(Secret::expose);
     if let Some(v) = value {
         let valid = !v.is_empty()
@@ -750,7 +754,7 @@ pub struct HttpConfig {
 }
 
 /// `_links` of an [`InlineHook`], in Okta's order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Links {
     /// INACTIVE hooks: `POST` to serve calls again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -984,7 +988,10 @@ mod tests {
         let sent = serde_json::to_value(&parsed).unwrap();
         let mut expected = good();
         expected.as_object_mut().unwrap().remove("status");
-        assert_eq!(sent, expected, "what is read is what is sent, unknown members aside");
+        assert_eq!(
+            sent, expected,
+            "what is read is what is sent, unknown members aside"
+        );
         assert_eq!(body(sent), parsed);
         let shown = format!("{parsed:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
@@ -1049,7 +1056,10 @@ mod tests {
         let error = body(no_secret.clone())
             .validate(&context(None))
             .unwrap_err();
-        assert_eq!(error.causes, ["channel.config.authScheme.value: is required"]);
+        assert_eq!(
+            error.causes,
+            ["channel.config.authScheme.value: is required"]
+        );
         no_secret["type"] = json!(HookType::Token.event_type());
         let replaced = body(no_secret)
             .validate(&context(Some(HookType::Token)))
@@ -1058,7 +1068,10 @@ mod tests {
         let error = body(good())
             .validate(&context(Some(HookType::Saml)))
             .unwrap_err();
-        assert!(error.causes[0].starts_with("type: cannot be changed"), "{error:?}");
+        assert!(
+            error.causes[0].starts_with("type: cannot be changed"),
+            "{error:?}"
+        );
     }
 
     #[test]

@@ -275,11 +275,7 @@ fn ranged<T: PartialOrd + Display + Copy>(
     match value {
         None => Ok(default),
         Some(v) if range.contains(&v) => Ok(v),
-        Some(_) => anyhow::bail!(
-            "{option} must be {} to {}",
-            range.start(),
-            range.end()
-        ),
+        Some(_) => anyhow::bail!("{option} must be {} to {}", range.start(), range.end()),
     }
 }
 
@@ -304,8 +300,8 @@ impl Config {
     /// value outside its range (the error names the option), or a
     /// certificate without its key.
     pub fn resolve(self) -> anyhow::Result<Settings> {
-        let merged = match &self.config {
-            Some(path) => self.over(read_file(path)?)?,
+        let merged = match self.config.clone() {
+            Some(path) => self.over(read_file(&path)?)?,
             None => self,
         };
         merged.settings()
@@ -746,7 +742,10 @@ mod tests {
                 format!("HOOKWARDEN_{}", long.to_uppercase().replace('-', "_")),
                 "--{long}"
             );
-            assert!(readme.contains(&format!("`--{long}")), "README lacks --{long}");
+            assert!(
+                readme.contains(&format!("`--{long}")),
+                "README lacks --{long}"
+            );
             assert!(readme.contains(&format!("`{env}`")), "README lacks {env}");
             if long == "config" {
                 continue;

@@ -7,15 +7,16 @@
 //! Request and response bodies are stored only for hooks that opt in, and
 //! then redacted ([`crate::redact`]).
 
+use crate::clock::now_ms;
 use crate::contract::Finding;
 use crate::hook_type::HookType;
 use crate::runtime::LogLine;
-use crate::store::{IdSource, Store, StoreError};
+use crate::store::{IdSource, SledStore, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Default number of records kept: 10,000 (a few KB each, so tens of MB).
 pub const DEFAULT_MAX_RECORDS: usize = 10_000;
@@ -178,13 +179,6 @@ impl std::fmt::Debug for Journal {
     }
 }
 
-/// The current time in milliseconds since 1970.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
 fn parse_cursor(cursor: &str) -> Result<[u8; 8], QueryError> {
     if cursor.len() != 16 {
         return Err(QueryError::BadCursor);
@@ -200,7 +194,7 @@ impl Journal {
     /// # Errors
     ///
     /// A [`StoreError`] if the tree cannot be opened or read.
-    pub fn open(store: &Store, config: JournalConfig) -> Result<Arc<Journal>, StoreError> {
+    pub fn open(store: &SledStore, config: JournalConfig) -> Result<Arc<Journal>, StoreError> {
         let (tree, ids) = store.tree("executions")?;
         let journal = Journal {
             count: AtomicUsize::new(tree.len()),
@@ -251,7 +245,7 @@ impl Journal {
             self.ids.next().and_then(|id| {
                 record.id = format!("{id:016x}");
                 record.published_ms = now_ms();
-                record.published = crate::registry::now_timestamp();
+                record.published = crate::clock::now_timestamp();
                 let bytes = serde_json::to_vec(&record).expect("records always serialize");
                 Ok(self.tree.insert(id.to_be_bytes(), bytes)?)
             })
@@ -373,41 +367,6 @@ fn matches(query: &Query, record: &ExecutionRecord) -> bool {
             .is_none_or(|until| record.published_ms < until)
 }
 
-/// A record for a call of `hook` (by id, type and plugin) from `source`;
-/// the journal fills in the id and time.
-pub fn record_of(
-    hook_id: &str,
-    hook_type: HookType,
-    plugin_id: &str,
-    source: Source,
-    execution: &crate::exec::Execution,
-) -> ExecutionRecord {
-    ExecutionRecord {
-        id: String::new(),
-        published: String::new(),
-        published_ms: 0,
-        // A request without an `eventId` is journaled without one.
-        event_id: Some(execution.event_id.clone()).filter(|id| !id.is_empty()),
-        hook_id: hook_id.to_owned(),
-        hook_type: hook_type.event_type().to_owned(),
-        plugin_id: plugin_id.to_owned(),
-        source,
-        outcome: execution.outcome.as_str().to_owned(),
-        reason: execution.reason.clone(),
-        status: execution.reply.status(),
-        duration_us: execution.duration.as_micros() as u64,
-        fuel_consumed: execution.fuel_consumed,
-        peak_memory_bytes: execution.peak_memory_bytes,
-        logs: execution.logs.clone(),
-        dropped_log_lines: execution.dropped_log_lines,
-        debug_context: execution.plugin_debug_context.clone(),
-        findings: execution.findings.clone(),
-        replay: false,
-        request: None,
-        response: None,
-    }
-}
-
 /// A record for a request refused before the plugin ran (`rejected`).
 pub fn rejected(
     hook_id: &str,
@@ -448,7 +407,7 @@ mod tests {
 
     fn journal(config: JournalConfig) -> (tempfile::TempDir, Arc<Journal>) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         let journal = Journal::open(&store, config).unwrap();
         (dir, journal)
     }
@@ -627,7 +586,7 @@ mod tests {
         drop(journal);
 
         // Reopened with a smaller bound, the journal shrinks at once.
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         let reopened = Journal::open(
             &store,
             JournalConfig {

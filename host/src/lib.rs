@@ -1,7 +1,7 @@
 //! Hookwarden: a host for Okta inline hooks written as sandboxed WebAssembly components.
 //!
 //! The flow of one hook call: [`server::hooks`] authenticates it and reads
-//! the body, [`exec::execute`] parses the [`envelope`], runs the plugin in
+//! the body, the [`pipeline`] parses the [`envelope`], runs the plugin in
 //! the [`runtime`] under its [`limits`], converts the [`answer`] to Okta's
 //! JSON, checks it against the [`contract`], and falls back to the
 //! [`policy`]'s safe answer on any failure. The [`registry`] keeps
@@ -10,12 +10,13 @@
 pub mod admin_schema;
 pub mod admin_token;
 pub mod answer;
+pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod contract;
 pub mod envelope;
 pub mod example_plugins;
-pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hook_type;
@@ -23,10 +24,12 @@ pub mod ids;
 pub mod journal;
 pub mod limits;
 pub mod metrics;
+pub mod pipeline;
 pub mod policy;
 pub mod redact;
 pub mod registry;
 pub mod replay;
+pub mod reply;
 pub mod runtime;
 pub mod samples;
 pub mod server;

@@ -14,8 +14,8 @@
 //! nothing about the request, only about the server's load at that moment:
 //! its retry gets a fresh attempt.
 
-use crate::exec::Reply;
 use crate::policy::Outcome;
+use crate::reply::Reply;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -146,7 +146,7 @@ mod tests {
 
     fn kept(n: u64) -> Kept {
         Kept {
-            reply: Reply::Json(crate::exec::JsonBody::new(json!({"n": n}))),
+            reply: Reply::Json(crate::reply::JsonBody::new(json!({"n": n}))),
             outcome: Outcome::Ok,
             reason: None,
         }

@@ -2,9 +2,7 @@
 //! server: from flags, the environment and the config file, flags first.
 
 use hookwarden::hook_type::HookType;
-use hookwarden_tests::{
-    ServerProcess, assert_okta_error, hook_body, plugin_bytes, sample,
-};
+use hookwarden_tests::{ServerProcess, assert_okta_error, hook_body, plugin_bytes, sample};
 use serde_json::{Value, json};
 use std::process::Stdio;
 

@@ -252,7 +252,9 @@ pub async fn run_plugin(command: PluginCommand) -> anyhow::Result<ExitCode> {
             let plugins = Api::new(&connection)?
                 .call(Method::GET, &["plugins"])
                 .await?;
-            emit(&connection, &plugins, |p: &Vec<Plugin>| render_plugin_table(p))
+            emit(&connection, &plugins, |p: &Vec<Plugin>| {
+                render_plugin_table(p)
+            })
         }
         PluginCommand::Get(args) => show(&args, "plugins", render_plugin).await,
         PluginCommand::Delete(args) => delete(&args, "plugins", "plugin").await,
@@ -440,8 +442,10 @@ impl Change<'_> {
             limits: Field::Given(self.limits(config.map(|c| c.limits).unwrap_or_default())),
             failure_policy: Field::Given(FailurePolicyBody {
                 registration_message: optional(
-                    self.fields.registration_message.as_deref().or(config
-                        .and_then(|c| c.failure_policy.registration_message.as_deref())),
+                    self.fields
+                        .registration_message
+                        .as_deref()
+                        .or(config.and_then(|c| c.failure_policy.registration_message.as_deref())),
                 ),
                 unknown: serde_json::Map::new(),
             }),
@@ -883,13 +887,7 @@ fn render_plugin(plugin: &Plugin) -> String {
 fn render_plugin_table(plugins: &[Plugin]) -> String {
     let rows: Vec<Vec<String>> = plugins
         .iter()
-        .map(|p| {
-            vec![
-                p.id.clone(),
-                human_size(p.size as usize),
-                p.created.clone(),
-            ]
-        })
+        .map(|p| vec![p.id.clone(), human_size(p.size as usize), p.created.clone()])
         .collect();
     if rows.is_empty() {
         return "no plugins\n".into();

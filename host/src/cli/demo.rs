@@ -4,13 +4,15 @@
 //! a realistic Okta request for each, prints a ready-to-paste `curl` command
 //! per hook, and serves until Ctrl-C.
 
-use super::serve::{Bound, DEFAULT_LISTEN, LogFormat, Settings, init_tracing};
+use super::serve::{Bound, init_tracing};
 use crate::admin_token::AdminToken;
+use crate::app::App;
+use crate::config::{Config, DEFAULT_LISTEN, LogFormat, Settings};
 use crate::example_plugins;
 use crate::hook_type::HookType;
 use crate::limits::LimitOverrides;
 use crate::policy::FailurePolicy;
-use crate::registry::{HookSpec, Registry, RegistryConfig};
+use crate::registry::{HookSpec, Registry};
 use crate::samples;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -136,19 +138,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let registry = Registry::open(RegistryConfig {
-        compiler: crate::runtime::Compiler::current_exe()?,
-        ..RegistryConfig::new(&data_dir)
-    })
-    .await?;
-    let hooks = register(&registry, &data_dir.join("requests")).await?;
     let token = random_token();
     let settings = Settings {
         listen: args.listen,
         data_dir: data_dir.clone(),
-        ..crate::config::Config::default().resolve()?
+        ..Config::default().resolve()?
     };
-    let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
+    let server = settings.server_config();
+    let app = App::open(
+        settings.registry_config(crate::runtime::Compiler::current_exe()?),
+        &server,
+    )
+    .await?;
+    let hooks = register(&app.registry, &data_dir.join("requests")).await?;
+    let bound = Bound::bind(&settings, &app, server, AdminToken::new(&token)?).await?;
+    drop(app);
     let url = bound.local_url.clone();
 
     println!(

@@ -9,15 +9,12 @@
 //! to what that limit leaves after [`FD_RESERVE`] descriptors for
 //! everything else.
 
-pub use crate::config::{Config as ServeArgs, DEFAULT_DATA_DIR, DEFAULT_LISTEN, LogFormat, Settings};
-
 use crate::admin_token::AdminToken;
-use crate::config::Config;
-use crate::registry::Registry;
+use crate::app::App;
+use crate::config::{Config, LogFormat, Settings};
 use crate::runtime::Compiler;
 use crate::server::{self, AppState, ServerConfig, Tls};
 use crate::telemetry::Telemetry;
-use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::prelude::*;
 
@@ -71,6 +68,18 @@ fn connection_cap(configured: usize) -> usize {
         );
     }
     cap
+}
+
+impl Settings {
+    /// The server settings, with the connection cap fitted to the
+    /// open-file limit (see [`FD_RESERVE`]); the public URL is filled in
+    /// once bound ([`Bound::bind`]).
+    pub fn server_config(&self) -> ServerConfig {
+        ServerConfig {
+            max_connections: connection_cap(self.server.max_connections),
+            ..self.server.clone()
+        }
+    }
 }
 
 /// The operator's admin token, from the token file or the environment.
@@ -139,14 +148,16 @@ pub struct Bound {
 }
 
 impl Bound {
-    /// Binds `settings.listen` and prepares TLS, for `registry` and `admin`.
+    /// Binds `settings.listen` and prepares TLS, to serve `app` with
+    /// `server` settings (its public URL is filled in here) and `admin`.
     ///
     /// # Errors
     ///
     /// The address is in use, or the certificate or key cannot be loaded.
     pub async fn bind(
         settings: &Settings,
-        registry: Arc<Registry>,
+        app: &App,
+        server: ServerConfig,
         admin: AdminToken,
     ) -> anyhow::Result<Bound> {
         let tls = match &settings.tls {
@@ -162,15 +173,13 @@ impl Bound {
             .unwrap_or_else(|| local_url.clone())
             .trim_end_matches('/')
             .to_owned();
-        let state = AppState::new(
-            registry,
+        let state = app.state(
             ServerConfig {
                 public_url,
-                max_connections: connection_cap(settings.server.max_connections),
-                ..settings.server.clone()
+                ..server
             },
             admin,
-        )?;
+        );
         Ok(Bound {
             listener,
             tls,
@@ -195,33 +204,6 @@ impl Bound {
     }
 }
 
-// --- Composition -------------------------------------------------------------
-//
-// Everything `serve` builds from its settings, in order: the registry
-// (which opens the store and the runtime), the admin token, the server's
-// state and its socket. Kept in this one function so it can move into a
-// composition root.
-
-/// Builds the registry and binds the server for `settings`; a generated
-/// admin token is printed once, on standard output.
-///
-/// # Errors
-///
-/// A data directory in use or unusable, an engine that cannot be built
-/// with the configured sizes, an unreadable admin token file, a port in
-/// use, or a certificate or key that cannot be loaded.
-pub async fn compose(settings: &Settings) -> anyhow::Result<(Arc<Registry>, Bound)> {
-    let given = given_admin_token(settings)?;
-    let registry = Registry::open(settings.registry_config(Compiler::current_exe()?)).await?;
-    let (admin, generated) = AdminToken::resolve(registry.store(), given.as_deref()).await?;
-    if let Some(token) = generated {
-        // Printed once, on standard output and never to the log.
-        println!("admin token (shown once, store it now): {token}");
-    }
-    let bound = Bound::bind(settings, registry.clone(), admin).await?;
-    Ok((registry, bound))
-}
-
 /// Runs the server until Ctrl-C or SIGTERM, then drains calls in flight.
 ///
 /// # Errors
@@ -235,7 +217,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .map(Telemetry::start)
         .transpose()?;
     init_tracing(settings.log_format, telemetry.as_ref());
-    let (registry, bound) = compose(&settings).await?;
+    let given = given_admin_token(&settings)?;
+    let server = settings.server_config();
+    let app = App::open(settings.registry_config(Compiler::current_exe()?), &server).await?;
+    let registry = app.registry.clone();
+    let (admin, generated) = AdminToken::resolve(app.store.as_ref(), given.as_deref()).await?;
+    if let Some(token) = generated {
+        // Printed once, on standard output and never to the log.
+        println!("admin token (shown once, store it now): {token}");
+    }
+    let bound = Bound::bind(&settings, &app, server, admin).await?;
+    drop(app);
     let stats = registry.compile_stats();
     tracing::info!(
         url = %bound.local_url,
@@ -258,6 +250,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{DEFAULT_DATA_DIR, DEFAULT_LISTEN};
     use crate::runtime::CompileLimits;
     use std::path::PathBuf;
     use std::time::Duration;
@@ -272,7 +265,7 @@ mod tests {
              otlp-endpoint = \"http://collector:4318\"\n",
         )
         .unwrap();
-        let from_file = ServeArgs {
+        let from_file = Config {
             config: Some(path.clone()),
             ..Default::default()
         }
@@ -287,7 +280,7 @@ mod tests {
             Some("http://collector:4318")
         );
 
-        let flagged = ServeArgs {
+        let flagged = Config {
             config: Some(path),
             listen: Some("127.0.0.1:1".parse().unwrap()),
             ..Default::default()
@@ -297,7 +290,7 @@ mod tests {
         assert_eq!(flagged.listen, "127.0.0.1:1".parse().unwrap());
         assert_eq!(flagged.data_dir, PathBuf::from("/srv/hw"));
 
-        let sized = ServeArgs {
+        let sized = Config {
             max_calls_per_hook: Some(4),
             max_queue_wait_ms: Some(100),
             ..Default::default()
@@ -313,7 +306,7 @@ mod tests {
             "compile-time-limit-secs = 5\ncompile-memory-limit-mib = 512\nmax-compiles = 2\n",
         )
         .unwrap();
-        let compile = ServeArgs {
+        let compile = Config {
             config: Some(dir.path().join("compile.toml")),
             max_compiles: Some(3),
             ..Default::default()
@@ -324,7 +317,7 @@ mod tests {
         assert_eq!(compile.compile_limits.memory_bytes, 512 << 20);
         assert_eq!(compile.compile_limits.max_concurrent, 3, "the flag wins");
 
-        let defaults = ServeArgs::default().resolve().unwrap();
+        let defaults = Config::default().resolve().unwrap();
         assert_eq!(defaults.otlp_endpoint, None, "export is off by default");
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
         assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
@@ -344,20 +337,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");
         std::fs::write(&path, "max-connections = 64\nheader-timeout-ms = 2500\n").unwrap();
-        let from_file = ServeArgs {
+        let from_file = Config {
             config: Some(path.clone()),
             ..Default::default()
         }
         .resolve()
         .unwrap();
         assert_eq!(from_file.server.max_connections, 64);
-        assert_eq!(
-            from_file.server.header_timeout,
-            Duration::from_millis(2500)
-        );
+        assert_eq!(from_file.server.header_timeout, Duration::from_millis(2500));
         std::fs::write(&path, "header-timeout-ms = 5\n").unwrap();
         assert!(
-            ServeArgs {
+            Config {
                 config: Some(path),
                 ..Default::default()
             }
@@ -383,7 +373,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");
         std::fs::write(&path, "lisen = \"127.0.0.1:1\"\n").unwrap();
-        let err = ServeArgs {
+        let err = Config {
             config: Some(path.clone()),
             ..Default::default()
         }
@@ -392,7 +382,7 @@ mod tests {
         assert!(err.to_string().contains("lisen"), "{err}");
         std::fs::write(&path, "tls-cert = \"/x.pem\"\n").unwrap();
         assert!(
-            ServeArgs {
+            Config {
                 config: Some(path),
                 ..Default::default()
             }

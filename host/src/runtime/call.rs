@@ -5,7 +5,6 @@ use super::host_api::LogLine;
 use super::{Plugin, Runtime};
 use crate::limits::Limits;
 use crate::text::cut;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::OwnedSemaphorePermit;
@@ -13,8 +12,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime::{CallHook, ResourceLimiter, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-/// The settings an administrator attached to a hook, passed read-only to its plugin.
-pub type Settings = BTreeMap<String, String>;
+pub use crate::store::Settings;
 
 /// How long a call runs before it counts as long: 20 ms. From then on it
 /// runs only while it holds a long-call turn ([`RuntimeConfig::max_long_calls`](super::RuntimeConfig::max_long_calls)).

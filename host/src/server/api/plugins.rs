@@ -1,8 +1,8 @@
 //! `/api/v1/plugins`: upload, list, get and delete plugin components.
 
+use crate::admin_schema::Plugin;
 use crate::server::error::ApiError;
 use crate::server::{AppState, read_body};
-use crate::admin_schema::Plugin;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -42,7 +42,8 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Plugin>>, Ap
     Ok(Json(
         state
             .registry
-            .plugins()?
+            .plugins()
+            .await?
             .into_iter()
             .map(Plugin::from)
             .collect(),
@@ -63,8 +64,8 @@ pub async fn get(
 ) -> Result<Json<Plugin>, ApiError> {
     state
         .registry
-        .store()
-        .plugin(&id)?
+        .plugin_record(&id)
+        .await?
         .map(|record| Json(record.into()))
         .ok_or_else(|| not_found(&id))
 }
