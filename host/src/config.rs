@@ -95,12 +95,12 @@ pub struct Config {
     /// Connections open at once; past it the server stops accepting until
     /// one closes, and is always kept below the open-file limit minus a
     /// reserve of 128: 1 to 1000000 [default: 512].
-    #[arg(long, env = "HOOKWARDEN_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, env = "HOOKWARDEN_MAX_CONNECTIONS")]
     pub max_connections: Option<u32>,
     /// Time for a request's headers (and the TLS handshake) to arrive, and
     /// for an idle keep-alive connection to stay open, in milliseconds:
     /// 100 to 60000 [default: 1000].
-    #[arg(long, env = "HOOKWARDEN_HEADER_TIMEOUT_MS", value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    #[arg(long, env = "HOOKWARDEN_HEADER_TIMEOUT_MS")]
     pub header_timeout_ms: Option<u64>,
     /// Largest hook request body (and admin JSON body) in bytes; a larger
     /// one is answered 413: 1024 to 67108864 [default: 1048576, 1 MiB].
@@ -123,14 +123,14 @@ pub struct Config {
     // --- The sandbox ---
     /// Calls in flight at once over all hooks (plugin instances alive): 1
     /// to 100000 [default: 128].
-    #[arg(long, env = "HOOKWARDEN_MAX_INSTANCES", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, env = "HOOKWARDEN_MAX_INSTANCES")]
     pub max_instances: Option<u32>,
     /// Calls of one hook in flight at once: 1 to 100000 [default: 32].
-    #[arg(long, env = "HOOKWARDEN_MAX_CALLS_PER_HOOK", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, env = "HOOKWARDEN_MAX_CALLS_PER_HOOK")]
     pub max_calls_per_hook: Option<u32>,
     /// How long a call may wait for a free slot before it is shed (answered
     /// at once with the safe answer), in milliseconds: 0 to 2900 [default: 500].
-    #[arg(long, env = "HOOKWARDEN_MAX_QUEUE_WAIT_MS", value_parser = clap::value_parser!(u64).range(0..=2900))]
+    #[arg(long, env = "HOOKWARDEN_MAX_QUEUE_WAIT_MS")]
     pub max_queue_wait_ms: Option<u64>,
     /// Threads plugin calls run on, apart from the threads serving HTTP: 1
     /// to 1024 [default: the machine's cores].
@@ -154,15 +154,15 @@ pub struct Config {
     /// Longest a plugin may take to compile, in seconds (longer ones are
     /// stopped and refused; an upload also waits at most this long for its
     /// turn to compile): 1 to 3600 [default: 60].
-    #[arg(long, env = "HOOKWARDEN_COMPILE_TIME_LIMIT_SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, env = "HOOKWARDEN_COMPILE_TIME_LIMIT_SECS")]
     pub compile_time_limit_secs: Option<u64>,
     /// Address space a plugin's compile may use, in MiB (more is refused):
     /// 256 to 1048576 [default: 4096].
-    #[arg(long, env = "HOOKWARDEN_COMPILE_MEMORY_LIMIT_MIB", value_parser = clap::value_parser!(u64).range(256..=1 << 20))]
+    #[arg(long, env = "HOOKWARDEN_COMPILE_MEMORY_LIMIT_MIB")]
     pub compile_memory_limit_mib: Option<u64>,
     /// Plugins compiled at once; more uploads wait for a turn: 1 to 64
     /// [default: 1].
-    #[arg(long, env = "HOOKWARDEN_MAX_COMPILES", value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, env = "HOOKWARDEN_MAX_COMPILES")]
     pub max_compiles: Option<u32>,
 
     // --- The default limits of a hook call ---
@@ -722,6 +722,62 @@ mod tests {
             (settings.max_hooks, settings.max_plugins),
             (registry.max_hooks, registry.max_plugins)
         );
+    }
+
+    /// The range written in an option's `--help` (`: LOW to HIGH`), if any.
+    fn documented_range(help: &str) -> Option<(u64, u64)> {
+        let words: Vec<&str> = help.split_whitespace().collect();
+        let number = |w: &str| w.trim_end_matches([',', '.', ')', ']']).parse::<u64>().ok();
+        words
+            .windows(3)
+            .find_map(|w| match (number(w[0]), w[1], number(w[2])) {
+                (Some(low), "to", Some(high)) if w[0].ends_with(|c: char| c.is_ascii_digit()) => {
+                    Some((low, high))
+                }
+                _ => None,
+            })
+    }
+
+    /// Every numeric option's help states its range, and that range is the
+    /// one checked: its ends are accepted, one past them is refused with
+    /// the option's name and the same range.
+    #[test]
+    fn every_limit_is_checked_against_the_range_its_help_states() {
+        const NOT_NUMBERS: [&str; 9] = [
+            "config",
+            "listen",
+            "data-dir",
+            "public-url",
+            "admin-token-file",
+            "tls-cert",
+            "tls-key",
+            "log-format",
+            "otlp-endpoint",
+        ];
+        let command = Config::augment_args(Command::new("serve"));
+        let resolve = |long: &str, value: u64| {
+            let config: Config = toml::from_str(&format!("{long} = {value}")).unwrap();
+            config.settings().map(drop).map_err(|e| e.to_string())
+        };
+        for arg in command.get_arguments() {
+            let long = arg.get_long().unwrap();
+            if NOT_NUMBERS.contains(&long) {
+                continue;
+            }
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let (low, high) =
+                documented_range(&help).unwrap_or_else(|| panic!("--{long}: no range in {help:?}"));
+            let refused = Err(format!("{long} must be {low} to {high}"));
+            assert_eq!(resolve(long, low), Ok(()), "--{long} {low}");
+            assert_eq!(resolve(long, high), Ok(()), "--{long} {high}");
+            if low > 0 {
+                assert_eq!(resolve(long, low - 1), refused, "--{long} {}", low - 1);
+            }
+            // TOML integers stop at i64::MAX.
+            if high < i64::MAX as u64 {
+                assert_eq!(resolve(long, high + 1), refused, "--{long} {}", high + 1);
+            }
+        }
     }
 
     /// Every option's flag is also its file key (same name), and README's
