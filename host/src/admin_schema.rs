@@ -2,10 +2,10 @@
 //! and `/api/v1/plugins` accept and answer.
 //!
 //! The server ([`crate::server::api`]) parses request bodies into
-//! [`HookBody`] and answers with [`InlineHook`] and [`Plugin`]; the command
-//! line ([`crate::cli::client`]) builds its requests as [`HookBody`] and
-//! reads the answers into [`InlineHook`] and [`Plugin`] to show them. This
-//! module depends on no part of the server.
+//! [`HookBody`] and answers with [`InlineHook`], [`Plugin`] and, on
+//! failure, [`OktaError`]; the command line ([`crate::cli::client`])
+//! builds its requests as [`HookBody`] and reads the answers into the same
+//! types to show them. This module depends on no part of the server.
 //!
 //! A request is read leniently, member by member ([`Field`]), so that
 //! [`HookBody::validate`], the one place where a hook body is checked,
@@ -927,6 +927,38 @@ impl From<PluginRecord> for Plugin {
             world,
         }
     }
+}
+
+/// Okta's error object, the body of every error answer:
+/// `{errorCode, errorSummary, errorLink, errorId, errorCauses}`. Made by
+/// `server::error` (the one place errors become responses) and read by
+/// the command line, which needs only `errorSummary` (the other members
+/// default to empty when a server leaves them out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OktaError {
+    /// E.g. `E0000007`.
+    #[serde(default)]
+    pub error_code: String,
+    /// The headline.
+    pub error_summary: String,
+    /// Same value as `error_code`, as Okta sends it.
+    #[serde(default)]
+    pub error_link: String,
+    /// An opaque id for this occurrence, to quote in logs and support.
+    #[serde(default)]
+    pub error_id: String,
+    /// Details.
+    #[serde(default)]
+    pub error_causes: Vec<ErrorCause>,
+}
+
+/// One entry of `errorCauses` of an [`OktaError`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorCause {
+    /// The cause in words, Okta style: `"<field>: <message>"`.
+    pub error_summary: String,
 }
 
 #[cfg(test)]

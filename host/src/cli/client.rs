@@ -13,7 +13,7 @@
 
 use crate::admin_schema::{
     AuthSchemeBody, CHANNEL_VERSION, ChannelBody, ConfigBody, Entries, FailurePolicyBody, Field,
-    HEADER_SCHEME, HookBody, InlineHook, Plugin, Secret, WASM_CHANNEL,
+    HEADER_SCHEME, HookBody, InlineHook, OktaError, Plugin, Secret, WASM_CHANNEL,
 };
 use crate::hook_type::HookType;
 use crate::limits::LimitOverrides;
@@ -800,18 +800,15 @@ struct ServerError {
 
 impl ServerError {
     fn new(status: StatusCode, body: &[u8]) -> ServerError {
-        let okta: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        if let Some(summary) = okta["errorSummary"].as_str() {
-            let causes = okta["errorCauses"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["errorSummary"].as_str().map(str::to_owned))
-                .collect();
+        if let Ok(okta) = serde_json::from_slice::<OktaError>(body) {
             return ServerError {
                 status,
-                summary: summary.to_owned(),
-                causes,
+                summary: okta.error_summary,
+                causes: okta
+                    .error_causes
+                    .into_iter()
+                    .map(|c| c.error_summary)
+                    .collect(),
             };
         }
         let text: String = String::from_utf8_lossy(body).chars().take(300).collect();
