@@ -56,9 +56,10 @@ pub const HEADER_SCHEME: &str = "HEADER";
 
 /// One member of a request body, read without failing: absent (or `null`),
 /// given with the expected type, or given with another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Field<T> {
     /// Absent or `null`.
+    #[default]
     Absent,
     /// Given, of the expected type.
     Given(T),
@@ -98,12 +99,6 @@ impl<T> Field<T> {
             Field::Given(t) => Some(t),
             _ => None,
         }
-    }
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Absent
     }
 }
 
