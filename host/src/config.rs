@@ -780,8 +780,9 @@ mod tests {
         }
     }
 
-    /// Every option's flag is also its file key (same name), and README's
-    /// table of serving options lists its flag and environment variable.
+    /// Every option's flag is also its file key (same name), README's
+    /// table of serving options lists its flag and environment variable,
+    /// and README's example config file is a valid one.
     #[test]
     fn every_option_is_a_file_key_and_in_the_readme() {
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
@@ -813,5 +814,12 @@ mod tests {
                 .to_string();
             assert!(!error.contains("unknown field"), "{long}: {error}");
         }
+        let example = readme
+            .split("```toml\n# hookwarden.toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("README's example config file");
+        let example: Config = toml::from_str(example).expect("README's example parses");
+        example.settings().expect("README's example is valid");
     }
 }
