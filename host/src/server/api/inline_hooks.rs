@@ -70,13 +70,12 @@ async fn json_body(
     parse_json_body(&bytes)
 }
 
-/// The hook as the API shows it.
-fn representation(record: &HookRecord, load_error: Option<&str>, public_url: &str) -> InlineHook {
-    InlineHook::from_record(record, load_error, public_url)
-}
-
 fn shown(state: &AppState, record: &HookRecord) -> Json<InlineHook> {
-    Json(representation(record, None, &state.config.public_url))
+    Json(InlineHook::from_record(
+        record,
+        None,
+        &state.config.public_url,
+    ))
 }
 
 /// `POST /api/v1/inlineHooks`: creates an ACTIVE hook; answers 200.
@@ -109,7 +108,9 @@ pub async fn list(
         .records()
         .into_iter()
         .filter(|(record, _)| filter.is_none_or(|t| record.hook_type == t))
-        .map(|(record, error)| representation(&record, error.as_deref(), &state.config.public_url))
+        .map(|(record, error)| {
+            InlineHook::from_record(&record, error.as_deref(), &state.config.public_url)
+        })
         .collect();
     Ok(Json(hooks))
 }
@@ -128,7 +129,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<InlineHook>, ApiError> {
     let (record, load_error) = current(&state, &id)?;
-    Ok(Json(representation(
+    Ok(Json(InlineHook::from_record(
         &record,
         load_error.as_deref(),
         &state.config.public_url,
