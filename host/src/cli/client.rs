@@ -509,7 +509,7 @@ fn optional(text: Option<&str>) -> Field<String> {
 }
 
 /// The server's answer read as `T`.
-fn typed<T: DeserializeOwned>(value: Value) -> anyhow::Result<T> {
+pub(super) fn typed<T: DeserializeOwned>(value: Value) -> anyhow::Result<T> {
     serde_json::from_value(value).context("the server's answer is not in the expected form")
 }
 
