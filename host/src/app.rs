@@ -37,7 +37,7 @@ impl App {
     /// Opens the store in `registry.data_dir`, starts the sandbox sized by
     /// `registry.runtime`, opens the journal with `server.journal`'s
     /// retention (and starts its pruning: needs a tokio runtime), makes the
-    /// replay cache with `server.replay_ttl`, then opens the registry
+    /// replay cache with `server.replay_ttl` and `server.replay_capacity`, then opens the registry
     /// (compiling or loading every stored plugin, see [`Registry::open`]).
     ///
     /// # Errors
@@ -51,10 +51,7 @@ impl App {
         let store: Store = Arc::new(sled);
         let metrics = Arc::new(Metrics::default());
         journal.prune_periodically();
-        let replays = Arc::new(ReplayCache::new(
-            server.replay_ttl,
-            crate::replay::DEFAULT_CAPACITY,
-        ));
+        let replays = Arc::new(ReplayCache::new(server.replay_ttl, server.replay_capacity));
         let registry =
             Registry::open(registry, store.clone(), runtime.clone(), metrics.clone()).await?;
         let pipeline = Arc::new(Pipeline::new(

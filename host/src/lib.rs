@@ -7,11 +7,13 @@
 //! [`policy`]'s safe answer on any failure. The [`registry`] keeps
 //! compiled plugins and hooks live over the sled [`store`].
 
+pub mod admin_schema;
 pub mod admin_token;
 pub mod answer;
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod contract;
 pub mod envelope;
 pub mod example_plugins;

@@ -6,6 +6,7 @@ mod admin_api;
 mod cli_admin;
 mod cli_offline;
 mod compile_limits;
+mod config;
 mod connections;
 mod demo;
 mod durability;

@@ -11,14 +11,22 @@
 //! The client speaks plain HTTP only: TLS client support is not built in,
 //! and an `https://` server URL is refused with a message saying so.
 
+use crate::admin_schema::{
+    AuthSchemeBody, CHANNEL_VERSION, ChannelBody, ConfigBody, Entries, FailurePolicyBody, Field,
+    HEADER_SCHEME, HookBody, InlineHook, OktaError, Plugin, Secret, WASM_CHANNEL,
+};
 use crate::hook_type::HookType;
+use crate::limits::LimitOverrides;
+use crate::store::HookStatus;
 use anyhow::{Context, anyhow, bail};
 use bytes::Bytes;
 use clap::{Args, Subcommand};
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode, Url};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -242,9 +250,11 @@ pub async fn run_plugin(command: PluginCommand) -> anyhow::Result<ExitCode> {
         PluginCommand::Push(args) => push(args).await,
         PluginCommand::List(connection) => {
             let plugins = Api::new(&connection)?
-                .call(Method::GET, &["plugins"], None)
+                .call(Method::GET, &["plugins"])
                 .await?;
-            emit(&connection, &plugins, render_plugin_table)
+            emit(&connection, &plugins, |p: &Vec<Plugin>| {
+                render_plugin_table(p)
+            })
         }
         PluginCommand::Get(args) => show(&args, "plugins", render_plugin).await,
         PluginCommand::Delete(args) => delete(&args, "plugins", "plugin").await,
@@ -291,9 +301,13 @@ async fn push(args: PushArgs) -> anyhow::Result<()> {
 }
 
 /// `GET /api/v1/<collection>/<id>`, shown with `render`.
-async fn show(args: &IdArgs, collection: &str, render: fn(&Value) -> String) -> anyhow::Result<()> {
+async fn show<T: DeserializeOwned>(
+    args: &IdArgs,
+    collection: &str,
+    render: fn(&T) -> String,
+) -> anyhow::Result<()> {
     let value = Api::new(&args.connection)?
-        .call(Method::GET, &[collection, &args.id], None)
+        .call(Method::GET, &[collection, &args.id])
         .await?;
     emit(&args.connection, &value, render)
 }
@@ -301,7 +315,7 @@ async fn show(args: &IdArgs, collection: &str, render: fn(&Value) -> String) -> 
 /// `plugin delete` and `hook delete`.
 async fn delete(args: &IdArgs, collection: &str, what: &str) -> anyhow::Result<()> {
     Api::new(&args.connection)?
-        .call(Method::DELETE, &[collection, &args.id], None)
+        .call(Method::DELETE, &[collection, &args.id])
         .await?;
     if args.connection.json {
         return Ok(());
@@ -313,7 +327,7 @@ async fn delete(args: &IdArgs, collection: &str, what: &str) -> anyhow::Result<(
 async fn lifecycle(args: &IdArgs, action: &str) -> anyhow::Result<()> {
     let path = ["inlineHooks", &args.id, "lifecycle", action];
     let hook = Api::new(&args.connection)?
-        .call(Method::POST, &path, None)
+        .call(Method::POST, &path)
         .await?;
     emit(&args.connection, &hook, render_hook)
 }
@@ -326,7 +340,9 @@ async fn list_hooks(args: ListHooksArgs) -> anyhow::Result<()> {
         request = request.query(&[("type", hook_type.event_type())]);
     }
     let hooks = api.send(request).await?;
-    emit(&args.connection, &hooks, render_hook_table)
+    emit(&args.connection, &hooks, |h: &Vec<InlineHook>| {
+        render_hook_table(h)
+    })
 }
 
 /// `hook create`: the body is the flags applied to an empty hook.
@@ -343,10 +359,10 @@ async fn create(args: CreateArgs) -> anyhow::Result<()> {
         fields: &args.fields,
         removed_settings: &[],
     };
-    let mut body = change.apply_to(&Value::Null)?;
-    body["type"] = json!(args.hook_type.event_type());
+    let mut body = change.apply_to(None)?;
+    body.hook_type = Field::Given(args.hook_type.event_type().to_owned());
     let hook = Api::new(&args.connection)?
-        .call(Method::POST, &["inlineHooks"], Some(&body))
+        .call_with(Method::POST, &["inlineHooks"], &body)
         .await?;
     emit(&args.connection, &hook, render_hook)
 }
@@ -356,15 +372,15 @@ async fn create(args: CreateArgs) -> anyhow::Result<()> {
 async fn update(args: UpdateArgs) -> anyhow::Result<()> {
     let api = Api::new(&args.connection)?;
     let path = ["inlineHooks", &*args.id];
-    let current = api.call(Method::GET, &path, None).await?;
+    let current = typed::<InlineHook>(api.call(Method::GET, &path).await?)?;
     let change = Change {
         name: args.name.as_deref(),
         plugin: args.plugin.as_deref(),
         fields: &args.fields,
         removed_settings: &args.removed_settings,
     };
-    let body = change.apply_to(&current)?;
-    let hook = api.call(Method::PUT, &path, Some(&body)).await?;
+    let body = change.apply_to(Some(&current))?;
+    let hook = api.call_with(Method::PUT, &path, &body).await?;
     emit(&args.connection, &hook, render_hook)
 }
 
@@ -375,10 +391,8 @@ async fn execute(args: ExecuteArgs) -> anyhow::Result<()> {
     let body = match &args.request {
         Some(path) => read_request(path)?,
         None => {
-            let hook = api
-                .call(Method::GET, &["inlineHooks", &args.id], None)
-                .await?;
-            sample_for(&hook)?.as_bytes().to_vec()
+            let hook = api.call(Method::GET, &["inlineHooks", &args.id]).await?;
+            sample_for(&typed(hook)?).as_bytes().to_vec()
         }
     };
     let request = api
@@ -407,85 +421,96 @@ struct Change<'a> {
 
 impl Change<'_> {
     /// The create or replace body: `current` (the hook as the server shows
-    /// it, or `Null` for a new one) with this change applied. Without a new
+    /// it, or `None` for a new one) with this change applied. Without a new
     /// secret, `authScheme.value` is left out so the server keeps the
     /// current one. Every other member is sent, the current value where no
     /// flag changes it: a PUT replaces the whole hook, and an optional
     /// member left out takes its default (`recordBodies`: `false`).
-    fn apply_to(&self, current: &Value) -> anyhow::Result<Value> {
-        let config = &current["channel"]["config"];
+    fn apply_to(&self, current: Option<&InlineHook>) -> anyhow::Result<HookBody> {
+        let config = current.map(|hook| &hook.channel.config);
         let header_key = self
             .fields
             .header_key
             .as_deref()
-            .or(config["authScheme"]["key"].as_str())
+            .or(config.map(|c| c.auth_scheme.key.as_str()))
             .unwrap_or(DEFAULT_HEADER_KEY);
-        let mut auth_scheme = json!({"type": "HEADER", "key": header_key});
-        if let Some(secret) = self.fields.secret.read()? {
-            auth_scheme["value"] = json!(secret);
-        }
-        Ok(json!({
-            "name": self.name.or(current["name"].as_str()),
-            "version": current["version"].as_str().unwrap_or("1.0.0"),
-            "channel": {
-                "type": "WASM",
-                "version": "1.0.0",
-                "config": {
-                    "pluginId": self.plugin.or(config["pluginId"].as_str()),
-                    "settings": self.settings(&config["settings"])?,
-                    "limits": self.limits(&config["limits"]),
-                    "failurePolicy": self.failure_policy(&config["failurePolicy"]),
-                    "recordBodies": self
-                        .fields
-                        .record_bodies
-                        .or(config["recordBodies"].as_bool())
-                        .unwrap_or(false),
-                    "authScheme": auth_scheme,
-                }
-            }
-        }))
+        let secret = self.fields.secret.read()?;
+        let given = |text: &str| Field::Given(text.to_owned());
+        let config = ConfigBody {
+            plugin_id: optional(self.plugin.or(config.map(|c| c.plugin_id.as_str()))),
+            settings: Field::Given(self.settings(config.map(|c| &c.settings))?),
+            limits: Field::Given(self.limits(config.map(|c| c.limits).unwrap_or_default())),
+            failure_policy: Field::Given(FailurePolicyBody {
+                registration_message: optional(
+                    self.fields
+                        .registration_message
+                        .as_deref()
+                        .or(config.and_then(|c| c.failure_policy.registration_message.as_deref())),
+                ),
+                unknown: serde_json::Map::new(),
+            }),
+            record_bodies: Field::Given(
+                self.fields
+                    .record_bodies
+                    .or(config.map(|c| c.record_bodies))
+                    .unwrap_or(false),
+            ),
+            auth_scheme: Field::Given(AuthSchemeBody {
+                scheme_type: given(HEADER_SCHEME),
+                key: given(header_key),
+                value: secret.map_or(Field::Absent, |s| Field::Given(Secret::new(s))),
+            }),
+        };
+        Ok(HookBody {
+            name: optional(self.name.or(current.map(|h| h.name.as_str()))),
+            hook_type: Field::Absent,
+            version: given(current.map_or(CHANNEL_VERSION, |h| h.version.as_str())),
+            channel: Field::Given(ChannelBody {
+                channel_type: given(WASM_CHANNEL),
+                version: given(CHANNEL_VERSION),
+                config: Field::Given(config),
+            }),
+        })
     }
 
-    fn settings(&self, current: &Value) -> anyhow::Result<Map<String, Value>> {
-        let mut settings = object(current);
+    fn settings(
+        &self,
+        current: Option<&crate::store::Settings>,
+    ) -> anyhow::Result<Entries<Field<String>>> {
+        let mut settings = current.cloned().unwrap_or_default();
         for key in self.removed_settings {
             if settings.remove(key).is_none() {
                 bail!("the hook has no setting `{key}` to remove");
             }
         }
         for (key, value) in &self.fields.settings {
-            settings.insert(key.clone(), json!(value));
+            settings.insert(key.clone(), value.clone());
         }
-        Ok(settings)
+        Ok(Entries(
+            settings
+                .into_iter()
+                .map(|(k, v)| (k, Field::Given(v)))
+                .collect(),
+        ))
     }
 
-    fn limits(&self, current: &Value) -> Map<String, Value> {
-        let mut limits = object(current);
-        let given = [
-            ("timeBudgetMs", self.fields.time_budget_ms),
-            ("fuel", self.fields.fuel),
-            ("memoryBytes", self.fields.memory_bytes),
-        ];
-        for (key, value) in given {
-            if let Some(value) = value {
-                limits.insert(key.into(), json!(value));
-            }
+    fn limits(&self, current: LimitOverrides) -> LimitOverrides {
+        LimitOverrides {
+            time_budget_ms: self.fields.time_budget_ms.or(current.time_budget_ms),
+            fuel: self.fields.fuel.or(current.fuel),
+            memory_bytes: self.fields.memory_bytes.or(current.memory_bytes),
         }
-        limits
-    }
-
-    fn failure_policy(&self, current: &Value) -> Map<String, Value> {
-        let mut policy = object(current);
-        if let Some(message) = &self.fields.registration_message {
-            policy.insert("registrationMessage".into(), json!(message));
-        }
-        policy
     }
 }
 
-/// The object `value` is, or an empty one.
-fn object(value: &Value) -> Map<String, Value> {
-    value.as_object().cloned().unwrap_or_default()
+/// A string member that is sent when it has a value.
+fn optional(text: Option<&str>) -> Field<String> {
+    text.map_or(Field::Absent, |t| Field::Given(t.to_owned()))
+}
+
+/// The server's answer read as `T`.
+pub(super) fn typed<T: DeserializeOwned>(value: Value) -> anyhow::Result<T> {
+    serde_json::from_value(value).context("the server's answer is not in the expected form")
 }
 
 impl SecretSource {
@@ -538,13 +563,9 @@ fn read_request(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The sample Okta request for the type of `hook` (as the server shows it).
-fn sample_for(hook: &Value) -> anyhow::Result<&'static str> {
-    let hook_type = hook["type"]
-        .as_str()
-        .and_then(|t| t.parse::<HookType>().ok())
-        .ok_or_else(|| anyhow!("the server shows the hook without a known type: {hook}"))?;
-    Ok(crate::samples::request(hook_type))
+/// The sample Okta request for the type of `hook`.
+fn sample_for(hook: &InlineHook) -> &'static str {
+    crate::samples::request(hook.hook_type)
 }
 
 /// `--type`: an Okta event type or a short name.
@@ -691,20 +712,23 @@ impl Api {
         serde_json::from_slice(&bytes).context("the server's answer is not JSON")
     }
 
-    /// `method` on `/api/v1/<path>` with an optional JSON body; the answer's
-    /// JSON (`Null` when empty).
-    async fn call(
+    /// `method` on `/api/v1/<path>` without a body; the answer's JSON
+    /// (`Null` when empty).
+    async fn call(&self, method: Method, path: &[&str]) -> anyhow::Result<Value> {
+        self.send(self.request(method, path)).await
+    }
+
+    /// `method` on `/api/v1/<path>` with `body` as JSON; the answer's JSON.
+    async fn call_with(
         &self,
         method: Method,
         path: &[&str],
-        body: Option<&Value>,
+        body: &impl Serialize,
     ) -> anyhow::Result<Value> {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_string());
-        }
+        let request = self
+            .request(method, path)
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_string(body)?);
         self.send(request).await
     }
 }
@@ -776,18 +800,15 @@ struct ServerError {
 
 impl ServerError {
     fn new(status: StatusCode, body: &[u8]) -> ServerError {
-        let okta: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        if let Some(summary) = okta["errorSummary"].as_str() {
-            let causes = okta["errorCauses"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["errorSummary"].as_str().map(str::to_owned))
-                .collect();
+        if let Ok(okta) = serde_json::from_slice::<OktaError>(body) {
             return ServerError {
                 status,
-                summary: summary.to_owned(),
-                causes,
+                summary: okta.error_summary,
+                causes: okta
+                    .error_causes
+                    .into_iter()
+                    .map(|c| c.error_summary)
+                    .collect(),
             };
         }
         let text: String = String::from_utf8_lossy(body).chars().take(300).collect();
@@ -819,16 +840,17 @@ impl std::error::Error for ServerError {}
 
 // --- Output -----------------------------------------------------------------
 
-/// Prints `value` as pretty JSON with `--json`, else as `render` makes it.
-fn emit(
+/// Prints `value` (the server's answer) as pretty JSON with `--json`, else
+/// read as a `T` and shown as `render` makes it.
+fn emit<T: DeserializeOwned>(
     connection: &Connection,
     value: &Value,
-    render: fn(&Value) -> String,
+    render: impl FnOnce(&T) -> String,
 ) -> anyhow::Result<()> {
     if connection.json {
         print(&pretty(value)?)
     } else {
-        print(&render(value))
+        print(&render(&typed::<T>(value.clone())?))
     }
 }
 
@@ -845,27 +867,24 @@ pub(super) fn print(text: &str) -> anyhow::Result<()> {
 }
 
 /// A plugin record as `key: value` lines.
-fn render_plugin(plugin: &Value) -> String {
-    let size = plugin["size"].as_u64().unwrap_or(0);
+fn render_plugin(plugin: &Plugin) -> String {
+    let size = plugin.size;
     render_fields(&[
-        ("id", text(&plugin["id"])),
+        ("id", plugin.id.clone()),
         (
             "size",
             format!("{size} bytes ({})", human_size(size as usize)),
         ),
-        ("created", text(&plugin["created"])),
-        ("world", text(&plugin["world"])),
+        ("created", plugin.created.clone()),
+        ("world", plugin.world.clone()),
     ])
 }
 
 /// Plugins as a table.
-fn render_plugin_table(plugins: &Value) -> String {
-    let rows: Vec<Vec<String>> = items(plugins)
+fn render_plugin_table(plugins: &[Plugin]) -> String {
+    let rows: Vec<Vec<String>> = plugins
         .iter()
-        .map(|p| {
-            let size = p["size"].as_u64().unwrap_or(0) as usize;
-            vec![text(&p["id"]), human_size(size), text(&p["created"])]
-        })
+        .map(|p| vec![p.id.clone(), human_size(p.size as usize), p.created.clone()])
         .collect();
     if rows.is_empty() {
         return "no plugins\n".into();
@@ -873,38 +892,65 @@ fn render_plugin_table(plugins: &Value) -> String {
     render_table(&["ID", "SIZE", "CREATED"], &rows)
 }
 
-/// A hook as `key: value` lines, then what to register in Okta.
-fn render_hook(hook: &Value) -> String {
-    let config = &hook["channel"]["config"];
-    let header_key = text(&config["authScheme"]["key"]);
-    let mut fields = vec![
-        ("id", text(&hook["id"])),
-        ("name", text(&hook["name"])),
-        ("status", text(&hook["status"])),
-        ("type", type_label(&hook["type"])),
-        ("plugin", text(&config["pluginId"])),
-        ("settings", pairs(&config["settings"], " = ", "(none)")),
-        ("limits", pairs(&config["limits"], ": ", "server defaults")),
-    ];
-    if let Some(message) = config["failurePolicy"]["registrationMessage"].as_str() {
-        fields.push(("failure message", message.to_owned()));
+/// `ACTIVE` or `INACTIVE`.
+fn status_text(status: HookStatus) -> &'static str {
+    match status {
+        HookStatus::Active => "ACTIVE",
+        HookStatus::Inactive => "INACTIVE",
     }
-    if let Some(error) = hook["_hookwarden"]["loadError"].as_str() {
+}
+
+/// A hook as `key: value` lines, then what to register in Okta.
+fn render_hook(hook: &InlineHook) -> String {
+    let config = &hook.channel.config;
+    let header_key = config.auth_scheme.key.clone();
+    let settings: Vec<String> = config
+        .settings
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    let limits: Vec<String> = [
+        ("timeBudgetMs", config.limits.time_budget_ms),
+        ("fuel", config.limits.fuel),
+        ("memoryBytes", config.limits.memory_bytes),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
+    .collect();
+    let mut fields = vec![
+        ("id", hook.id.clone()),
+        ("name", hook.name.clone()),
+        ("status", status_text(hook.status).to_owned()),
+        (
+            "type",
+            format!(
+                "{} ({})",
+                hook.hook_type.event_type(),
+                hook.hook_type.short_name()
+            ),
+        ),
+        ("plugin", config.plugin_id.clone()),
+        ("settings", lines_or(&settings, "(none)")),
+        ("limits", lines_or(&limits, "server defaults")),
+    ];
+    if let Some(message) = &config.failure_policy.registration_message {
+        fields.push(("failure message", message.clone()));
+    }
+    if let Some(error) = hook.load_error() {
         fields.push(("load error", format!("{error} (not served)")));
     }
-    let record_bodies = config["recordBodies"].as_bool().unwrap_or(false);
     fields.push((
         "record bodies",
-        if record_bodies { "yes" } else { "no" }.into(),
+        if config.record_bodies { "yes" } else { "no" }.into(),
     ));
     fields.extend([
         ("auth header", header_key.clone()),
-        ("created", text(&hook["created"])),
-        ("last updated", text(&hook["lastUpdated"])),
+        ("created", hook.created.clone()),
+        ("last updated", hook.last_updated.clone()),
     ]);
     let okta = render_fields(&[
-        ("uri", text(&hook["oktaChannel"]["config"]["uri"])),
-        ("method", text(&hook["oktaChannel"]["config"]["method"])),
+        ("uri", hook.okta_channel.config.uri.clone()),
+        ("method", hook.okta_channel.config.method.clone()),
         ("auth header", format!("{header_key}: <the hook's secret>")),
     ]);
     let okta: String = okta.lines().map(|l| format!("  {l}\n")).collect();
@@ -915,21 +961,31 @@ fn render_hook(hook: &Value) -> String {
 }
 
 /// Hooks as a table.
-fn render_hook_table(hooks: &Value) -> String {
-    let rows: Vec<Vec<String>> = items(hooks)
+fn render_hook_table(hooks: &[InlineHook]) -> String {
+    let rows: Vec<Vec<String>> = hooks
         .iter()
         .map(|h| {
-            let short = h["type"]
-                .as_str()
-                .and_then(|t| t.parse::<HookType>().ok())
-                .map_or_else(|| text(&h["type"]), |t| t.short_name().to_owned());
-            vec![text(&h["id"]), text(&h["status"]), short, text(&h["name"])]
+            vec![
+                h.id.clone(),
+                status_text(h.status).to_owned(),
+                h.hook_type.short_name().to_owned(),
+                h.name.clone(),
+            ]
         })
         .collect();
     if rows.is_empty() {
         return "no inline hooks\n".into();
     }
     render_table(&["ID", "STATUS", "TYPE", "NAME"], &rows)
+}
+
+/// One line per entry, or `empty`.
+fn lines_or(lines: &[String], empty: &str) -> String {
+    if lines.is_empty() {
+        empty.to_owned()
+    } else {
+        lines.join("\n")
+    }
 }
 
 /// Aligned `key: value` lines; a value's further lines are indented under
@@ -970,41 +1026,6 @@ fn render_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The elements of a JSON array (none for anything else).
-fn items(value: &Value) -> &[Value] {
-    value.as_array().map_or(&[], Vec::as_slice)
-}
-
-/// A string as it is, `-` for a missing value, other JSON as its text.
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        other => other.to_string(),
-    }
-}
-
-/// An object's entries, one `key<separator>value` per line, or `empty`.
-fn pairs(value: &Value, separator: &str, empty: &str) -> String {
-    let lines: Vec<String> = object(value)
-        .iter()
-        .map(|(k, v)| format!("{k}{separator}{}", text(v)))
-        .collect();
-    if lines.is_empty() {
-        empty.to_owned()
-    } else {
-        lines.join("\n")
-    }
-}
-
-/// `com.okta.oauth2.tokens.transform (token)`.
-fn type_label(value: &Value) -> String {
-    match value.as_str().and_then(|t| t.parse::<HookType>().ok()) {
-        Some(t) => format!("{} ({})", t.event_type(), t.short_name()),
-        None => text(value),
-    }
-}
-
 /// `512 bytes`, `120.6 KiB`, `12.0 MiB`.
 fn human_size(bytes: usize) -> String {
     const KIB: f64 = 1024.0;
@@ -1021,6 +1042,7 @@ fn human_size(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn fields_align_and_indent_continuation_lines() {
@@ -1065,14 +1087,23 @@ mod tests {
 
     #[test]
     fn an_update_keeps_what_no_flag_changes_and_omits_the_secret() {
-        let current = json!({
+        let current: InlineHook = serde_json::from_value(json!({
+            "id": "calX", "status": "ACTIVE",
             "name": "old", "version": "1.0.0", "type": "com.okta.oauth2.tokens.transform",
-            "channel": {"config": {
+            "channel": {"type": "WASM", "version": "1.0.0", "config": {
                 "pluginId": "sha256:aa", "settings": {"a": "1", "b": "2"},
                 "limits": {"fuel": 5}, "failurePolicy": {}, "recordBodies": true,
                 "authScheme": {"type": "HEADER", "key": "X-Secret"}
-            }}
-        });
+            }},
+            "oktaChannel": {"type": "HTTP", "version": "1.0.0", "config": {
+                "uri": "http://h/hooks/calX", "headers": [], "method": "POST",
+                "authScheme": {"type": "HEADER", "key": "X-Secret"}
+            }},
+            "created": "2026-01-01T00:00:00.000Z", "lastUpdated": "2026-01-01T00:00:00.000Z",
+            "_links": {"self": {"href": "http://h/api/v1/inlineHooks/calX",
+                                "hints": {"allow": ["GET", "PUT", "DELETE"]}}}
+        }))
+        .unwrap();
         let fields = HookFields {
             settings: vec![("b".into(), "3".into())],
             secret: SecretSource {
@@ -1093,7 +1124,7 @@ mod tests {
             fields: &fields,
             removed_settings: &removed,
         };
-        let body = change.apply_to(&current).unwrap();
+        let body = serde_json::to_value(change.apply_to(Some(&current)).unwrap()).unwrap();
         assert_eq!(body["name"], "old");
         let config = &body["channel"]["config"];
         assert_eq!(config["pluginId"], "sha256:aa");

@@ -4,14 +4,15 @@
 //! a realistic Okta request for each, prints a ready-to-paste `curl` command
 //! per hook, and serves until Ctrl-C.
 
-use super::serve::{Bound, DEFAULT_LISTEN, LogFormat, Settings, init_tracing};
+use super::serve::{Bound, init_tracing};
 use crate::admin_token::AdminToken;
 use crate::app::App;
+use crate::config::{Config, DEFAULT_LISTEN, LogFormat, Settings};
 use crate::example_plugins;
 use crate::hook_type::HookType;
 use crate::limits::LimitOverrides;
 use crate::policy::FailurePolicy;
-use crate::registry::{HookSpec, Registry, RegistryConfig};
+use crate::registry::{HookSpec, Registry};
 use crate::samples;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -141,22 +142,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings {
         listen: args.listen,
         data_dir: data_dir.clone(),
-        public_url: None,
-        admin_token_file: None,
-        tls: None,
-        log_format: LogFormat::Text,
-        runtime: Default::default(),
-        compile_limits: Default::default(),
-        otlp_endpoint: None,
-        max_connections: crate::server::DEFAULT_MAX_CONNECTIONS,
-        header_timeout: crate::server::DEFAULT_HEADER_TIMEOUT,
+        ..Config::default().resolve()?
     };
     let server = settings.server_config();
     let app = App::open(
-        RegistryConfig {
-            compiler: crate::runtime::Compiler::current_exe()?,
-            ..RegistryConfig::new(&data_dir)
-        },
+        settings.registry_config(crate::runtime::Compiler::current_exe()?),
         &server,
     )
     .await?;

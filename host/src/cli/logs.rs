@@ -1,8 +1,8 @@
 //! `hookwarden logs`: the execution journal of a running server, one line per call, optionally followed as calls happen.
 
 use super::client::{Api, Connection, print};
+use crate::journal::ExecutionRecord;
 use reqwest::Method;
-use serde_json::Value;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -65,11 +65,14 @@ impl LogsArgs {
 }
 
 /// Fetches one page of records, newest first.
-async fn fetch(api: &Api, params: &[(&str, String)]) -> anyhow::Result<Vec<Value>> {
+async fn fetch(api: &Api, params: &[(&str, String)]) -> anyhow::Result<Vec<ExecutionRecord>> {
     let mut url = api.url(&["logs"]);
     url.query_pairs_mut().extend_pairs(params);
     let page = api.send(api.request_to(Method::GET, url)).await?;
-    Ok(page.as_array().cloned().unwrap_or_default())
+    if page.is_null() {
+        return Ok(Vec::new());
+    }
+    super::client::typed(page)
 }
 
 /// Runs `hookwarden logs`.
@@ -86,10 +89,7 @@ pub async fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
     if !args.follow {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut last = records
-        .last()
-        .and_then(|r| r["id"].as_str())
-        .map(str::to_owned);
+    let mut last = records.last().map(|r| r.id.clone());
     loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
@@ -97,7 +97,7 @@ pub async fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
         }
         let fresh = newer_than(&api, &args, last.as_deref(), FOLLOW_PAGE).await?;
         if let Some(newest) = fresh.last() {
-            last = newest["id"].as_str().map(str::to_owned);
+            last = Some(newest.id.clone());
         }
         show(&args, &fresh)?;
     }
@@ -114,20 +114,14 @@ async fn newer_than(
     args: &LogsArgs,
     last: Option<&str>,
     page: u16,
-) -> anyhow::Result<Vec<Value>> {
-    let is_new = |r: &Value| {
-        let id = r["id"].as_str().unwrap_or_default();
-        last.is_none_or(|last| id > last)
-    };
+) -> anyhow::Result<Vec<ExecutionRecord>> {
+    let is_new = |r: &ExecutionRecord| last.is_none_or(|last| r.id.as_str() > last);
     let mut fresh = Vec::new();
     let mut params = args.params(page);
     loop {
         let records = fetch(api, &params).await?;
         let full = records.len() == usize::from(page);
-        let oldest = records
-            .last()
-            .and_then(|r| r["id"].as_str())
-            .map(str::to_owned);
+        let oldest = records.last().map(|r| r.id.clone());
         let reached_last = records.iter().any(|r| !is_new(r));
         fresh.extend(records.into_iter().filter(is_new));
         match oldest {
@@ -144,10 +138,10 @@ async fn newer_than(
 
 /// Prints `records` (oldest first) as text, or with `--json` as one JSON
 /// object per line.
-fn show(args: &LogsArgs, records: &[Value]) -> anyhow::Result<()> {
+fn show(args: &LogsArgs, records: &[ExecutionRecord]) -> anyhow::Result<()> {
     for record in records {
         let text = if args.connection.json {
-            format!("{record}\n")
+            format!("{}\n", serde_json::to_string(record)?)
         } else {
             render(record, args.verbose)
         };
@@ -157,40 +151,39 @@ fn show(args: &LogsArgs, records: &[Value]) -> anyhow::Result<()> {
 }
 
 /// One record as one line (and, verbose, its log lines and findings).
-fn render(record: &Value, verbose: bool) -> String {
-    let text = |key: &str| record[key].as_str().unwrap_or("-").to_owned();
+fn render(record: &ExecutionRecord, verbose: bool) -> String {
     let mut line = format!(
         "{}  {:<14} {}  {}  {:>8.2} ms  {:>11} fuel  {}",
-        text("published"),
-        text("outcome"),
-        text("hookId"),
-        text("eventId"),
-        record["durationUs"].as_u64().unwrap_or(0) as f64 / 1000.0,
-        record["fuelConsumed"].as_u64().unwrap_or(0),
-        record["status"].as_u64().unwrap_or(0),
+        record.published,
+        record.outcome,
+        record.hook_id,
+        record.event_id.as_deref().unwrap_or("-"),
+        record.duration_us as f64 / 1000.0,
+        record.fuel_consumed,
+        record.status,
     );
-    if record["replay"].as_bool() == Some(true) {
+    if record.replay {
         line.push_str("  replay");
     }
-    if let Some(reason) = record["reason"].as_str().filter(|r| !r.is_empty()) {
+    if let Some(reason) = record.reason.as_deref().filter(|r| !r.is_empty()) {
         line.push_str("  ");
         line.push_str(reason);
     }
     line.push('\n');
     if verbose {
-        for log in record["logs"].as_array().into_iter().flatten() {
+        for log in &record.logs {
             line.push_str(&format!(
                 "    {:<5} {}\n",
-                log["level"].as_str().unwrap_or("-"),
-                log["message"].as_str().unwrap_or_default().escape_debug()
+                log.level.as_str(),
+                log.message.escape_debug()
             ));
         }
-        for finding in record["findings"].as_array().into_iter().flatten() {
+        for finding in &record.findings {
             line.push_str(&format!(
                 "    {} at {}: {}\n",
-                finding["severity"].as_str().unwrap_or("-"),
-                finding["location"].as_str().unwrap_or_default(),
-                finding["message"].as_str().unwrap_or_default()
+                finding.severity.as_str(),
+                finding.location,
+                finding.message
             ));
         }
     }
@@ -204,14 +197,18 @@ mod tests {
 
     #[test]
     fn a_record_is_one_line_and_verbose_adds_its_logs() {
-        let record = json!({
+        let record: ExecutionRecord = serde_json::from_value(json!({
             "id": "00000000000000a1", "published": "2026-11-22T10:00:00.000Z",
+            "publishedMs": 0, "hookType": "com.okta.oauth2.tokens.transform",
+            "pluginId": "sha256:aa", "source": "hook", "peakMemoryBytes": 0,
+            "droppedLogLines": 0,
             "outcome": "trapped", "hookId": "calX", "eventId": "evt1",
             "durationUs": 1500, "fuelConsumed": 42, "status": 200, "replay": true,
             "reason": "plugin trapped: unreachable",
             "logs": [{"level": "warn", "message": "line\nbreak"}],
             "findings": []
-        });
+        }))
+        .unwrap();
         let short = render(&record, false);
         assert_eq!(short.lines().count(), 1, "{short}");
         for part in [

@@ -31,7 +31,7 @@ struct Cli {
 enum Command {
     /// Run the server: Okta calls `POST /hooks/{hookId}`; the admin API is
     /// under `/api/v1`.
-    Serve(serve::ServeArgs),
+    Serve(Box<crate::config::Config>),
     /// Run a server with the example plugins registered as hooks, and print
     /// a ready-to-paste curl command for each.
     Demo(demo::DemoArgs),
@@ -92,7 +92,7 @@ pub fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve(config) => serve::run(*config).await.map(|()| ExitCode::SUCCESS),
             Command::Demo(args) => demo::run(args).await,
             Command::Plugin(command) => client::run_plugin(command).await,
             Command::Hook(command) => client::run_hook(command).await,

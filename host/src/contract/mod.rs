@@ -58,6 +58,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The severity's name, as in the JSON: `error` or `warning`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem found in an answer.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {

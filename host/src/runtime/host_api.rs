@@ -28,6 +28,19 @@ pub enum LogLevel {
     Error,
 }
 
+impl LogLevel {
+    /// The level's lowercase name, as in the JSON: `trace` ... `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "trace",
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
 impl From<log::Level> for LogLevel {
     fn from(level: log::Level) -> Self {
         match level {

@@ -1,5 +1,7 @@
 //! Okta's error object, and the one place where errors become HTTP responses.
 
+pub use crate::admin_schema::{ErrorCause, OktaError};
+
 use crate::envelope::EnvelopeError;
 use crate::registry::RegistryError;
 use crate::runtime::CompileError;
@@ -7,31 +9,6 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-
-/// One entry of `errorCauses`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorCause {
-    /// The cause in words, Okta style: `"<field>: <message>"`.
-    pub error_summary: String,
-}
-
-/// Okta's error object: `{errorCode, errorSummary, errorLink, errorId, errorCauses}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OktaError {
-    /// E.g. `E0000007`.
-    pub error_code: &'static str,
-    /// The headline.
-    pub error_summary: String,
-    /// Same value as `error_code`, as Okta sends it.
-    pub error_link: &'static str,
-    /// An opaque id for this occurrence, to quote in logs and support.
-    pub error_id: String,
-    /// Details.
-    pub error_causes: Vec<ErrorCause>,
-}
 
 /// An API failure; every handler returns this and it renders itself.
 #[derive(Debug, thiserror::Error)]
@@ -185,9 +162,9 @@ impl ApiError {
     pub fn to_okta(&self) -> (StatusCode, OktaError) {
         let (status, code, summary, causes) = self.parts();
         let body = OktaError {
-            error_code: code,
+            error_code: code.to_owned(),
             error_summary: summary,
-            error_link: code,
+            error_link: code.to_owned(),
             error_id: error_id(),
             error_causes: causes
                 .into_iter()
@@ -195,6 +172,15 @@ impl ApiError {
                 .collect(),
         };
         (status, body)
+    }
+}
+
+impl From<crate::admin_schema::Invalid> for ApiError {
+    fn from(e: crate::admin_schema::Invalid) -> Self {
+        ApiError::Validation {
+            subject: e.subject,
+            causes: e.causes,
+        }
     }
 }
 
@@ -259,9 +245,15 @@ mod tests {
     #[test]
     fn malformed_json_is_e0000003_and_bad_fields_e0000001() {
         let (s, b) = ApiError::Envelope(EnvelopeError::NotAnObject).to_okta();
-        assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000003"));
+        assert_eq!(
+            (s, b.error_code.as_str()),
+            (StatusCode::BAD_REQUEST, "E0000003")
+        );
         let (s, b) = ApiError::Envelope(EnvelopeError::Missing("data")).to_okta();
-        assert_eq!((s, b.error_code), (StatusCode::BAD_REQUEST, "E0000001"));
+        assert_eq!(
+            (s, b.error_code.as_str()),
+            (StatusCode::BAD_REQUEST, "E0000001")
+        );
         assert_eq!(b.error_summary, "Api validation failed: data");
         assert_eq!(b.error_causes[0].error_summary, "data: is required");
     }

@@ -71,6 +71,9 @@ pub struct ServerConfig {
     /// How long an answer is kept for a retried `eventId`. Default
     /// [`crate::replay::DEFAULT_TTL`] (5 minutes); zero keeps none.
     pub replay_ttl: Duration,
+    /// Most answers kept for retries. Default
+    /// [`crate::replay::DEFAULT_CAPACITY`] (10,000); zero keeps none.
+    pub replay_capacity: usize,
     /// Time allowed for a request's headers (and the TLS handshake) to
     /// arrive, and for an idle keep-alive connection to stay open. Default
     /// [`DEFAULT_HEADER_TIMEOUT`].
@@ -89,6 +92,7 @@ impl Default for ServerConfig {
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
             journal: JournalConfig::default(),
             replay_ttl: crate::replay::DEFAULT_TTL,
+            replay_capacity: crate::replay::DEFAULT_CAPACITY,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
         }

@@ -1,13 +1,13 @@
 //! `hookwarden invoke`: one offline run of a plugin, through the server's pipeline, and its report.
 
-use crate::contract::{Finding, Severity};
+use crate::contract::Finding;
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
 use crate::pipeline::{Answer, Execution, HookRun, Pipeline, Sinks, Source};
 use crate::policy::{FailurePolicy, Outcome};
 use crate::registry::plugin_id;
 use crate::reply::Reply;
-use crate::runtime::{LogLevel, LogLine, Plugin, Runtime, RuntimeConfig};
+use crate::runtime::{LogLine, Plugin, Runtime, RuntimeConfig};
 use crate::store::Settings;
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
@@ -291,10 +291,7 @@ impl<'a> Report<'a> {
         }
         writeln!(out, "findings: {}", self.findings.len())?;
         for finding in self.findings {
-            let severity = match finding.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
+            let severity = finding.severity.as_str();
             let location = match finding.location.as_str() {
                 "" => "(the whole answer)",
                 location => location,
@@ -311,7 +308,7 @@ impl<'a> Report<'a> {
         }
         writeln!(out, "logs:     {}", self.logs.len())?;
         for line in self.logs {
-            writeln!(out, "  {:<5} {}", level_name(line.level), line.message)?;
+            writeln!(out, "  {:<5} {}", line.level.as_str(), line.message)?;
         }
         if self.dropped_log_lines > 0 {
             writeln!(
@@ -332,17 +329,6 @@ impl<'a> Report<'a> {
     }
 }
 
-/// The lowercase name of a log level, as in the JSON report.
-fn level_name(level: LogLevel) -> &'static str {
-    match level {
-        LogLevel::Trace => "trace",
-        LogLevel::Debug => "debug",
-        LogLevel::Info => "info",
-        LogLevel::Warn => "warn",
-        LogLevel::Error => "error",
-    }
-}
-
 /// `bytes` in MiB with one decimal, e.g. `1.1 MiB`.
 fn mebibytes(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
@@ -351,6 +337,8 @@ fn mebibytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::Severity;
+    use crate::runtime::LogLevel;
     use std::time::Duration;
 
     fn execution(outcome: Outcome, reply: Reply) -> Execution {

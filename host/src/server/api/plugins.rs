@@ -1,8 +1,8 @@
 //! `/api/v1/plugins`: upload, list, get and delete plugin components.
 
+use crate::admin_schema::Plugin;
 use crate::server::error::ApiError;
 use crate::server::{AppState, read_body};
-use crate::store::PluginRecord;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<PluginRecord>, ApiError> {
+) -> Result<Json<Plugin>, ApiError> {
     super::require_content_type(&headers, WASM)?;
     let bytes = read_body(
         body,
@@ -34,12 +34,20 @@ pub async fn upload(
     // a compile limit, 503 without a compile turn.
     let record = state.registry.add_plugin(bytes.to_vec()).await?;
     tracing::info!(plugin = %record.id, size = record.size, "plugin registered");
-    Ok(Json(record))
+    Ok(Json(record.into()))
 }
 
 /// `GET /api/v1/plugins`.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PluginRecord>>, ApiError> {
-    Ok(Json(state.registry.plugins().await?))
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Plugin>>, ApiError> {
+    Ok(Json(
+        state
+            .registry
+            .plugins()
+            .await?
+            .into_iter()
+            .map(Plugin::from)
+            .collect(),
+    ))
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -53,12 +61,12 @@ fn not_found(id: &str) -> ApiError {
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<PluginRecord>, ApiError> {
+) -> Result<Json<Plugin>, ApiError> {
     state
         .registry
         .plugin_record(&id)
         .await?
-        .map(Json)
+        .map(|record| Json(record.into()))
         .ok_or_else(|| not_found(&id))
 }
 
