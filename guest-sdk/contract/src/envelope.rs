@@ -43,7 +43,9 @@ impl fmt::Display for EnvelopeError {
             EnvelopeError::NotJson(e) => write!(f, "the request body is not valid JSON: {e}"),
             EnvelopeError::NotAnObject => f.write_str("the request body must be a JSON object"),
             EnvelopeError::Missing(field) => write!(f, "{field}: is required"),
-            EnvelopeError::WrongType { field, expected } => write!(f, "{field}: must be {expected}"),
+            EnvelopeError::WrongType { field, expected } => {
+                write!(f, "{field}: must be {expected}")
+            }
             EnvelopeError::WrongEventType { expected, got } => {
                 write!(f, "eventType: this hook handles `{expected}`, not `{got}`")
             }
@@ -262,9 +264,17 @@ mod tests {
 
     #[test]
     fn malformed_bodies_are_refused_with_the_reason() {
-        for parse in [Envelope::parse, |b: &[u8]| Envelope::parse_for(b, HookType::Token)] {
-            assert!(matches!(parse(b"{not json"), Err(EnvelopeError::NotJson(_))));
-            assert!(matches!(parse(&[0xff, 0xfe]), Err(EnvelopeError::NotJson(_))));
+        for parse in [Envelope::parse, |b: &[u8]| {
+            Envelope::parse_for(b, HookType::Token)
+        }] {
+            assert!(matches!(
+                parse(b"{not json"),
+                Err(EnvelopeError::NotJson(_))
+            ));
+            assert!(matches!(
+                parse(&[0xff, 0xfe]),
+                Err(EnvelopeError::NotJson(_))
+            ));
             assert_eq!(parse(b"[]").unwrap_err(), EnvelopeError::NotAnObject);
         }
     }
@@ -283,7 +293,14 @@ mod tests {
             assert_eq!(err, EnvelopeError::Missing(field));
             assert_eq!(err.to_string(), format!("{field}: is required"));
         }
-        for field in ["eventId", "eventType", "contentType", "eventTime", "source", "requestType"] {
+        for field in [
+            "eventId",
+            "eventType",
+            "contentType",
+            "eventTime",
+            "source",
+            "requestType",
+        ] {
             let mut v = minimal();
             v[field] = json!(42);
             assert_eq!(
@@ -305,7 +322,13 @@ mod tests {
     #[test]
     fn optional_members_may_be_null() {
         let mut v = minimal();
-        for field in ["contentType", "eventTime", "source", "requestType", "eventTypeVersion"] {
+        for field in [
+            "contentType",
+            "eventTime",
+            "source",
+            "requestType",
+            "eventTypeVersion",
+        ] {
             v[field] = Value::Null;
         }
         let env = Envelope::parse(&body(v)).unwrap();
@@ -379,6 +402,9 @@ mod tests {
         // Without a hook type any eventType is accepted.
         v["eventId"] = json!("e");
         v["eventType"] = json!("com.example.new");
-        assert_eq!(Envelope::parse(&body(v)).unwrap().event_type, "com.example.new");
+        assert_eq!(
+            Envelope::parse(&body(v)).unwrap().event_type,
+            "com.example.new"
+        );
     }
 }

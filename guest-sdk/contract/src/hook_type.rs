@@ -134,7 +134,10 @@ mod tests {
         }
         assert!("com.okta.unknown".parse::<HookType>().is_err());
         assert_eq!(
-            "com.okta.unknown".parse::<HookType>().unwrap_err().to_string(),
+            "com.okta.unknown"
+                .parse::<HookType>()
+                .unwrap_err()
+                .to_string(),
             "unknown hook type `com.okta.unknown`"
         );
     }

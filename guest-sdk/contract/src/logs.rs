@@ -98,7 +98,10 @@ mod tests {
         let mut budget = LogBudget::new(10, 100, 5);
         assert_eq!(budget.admit("abc".into()).as_deref(), Some("abc"));
         let cut = budget.admit("defg".into()).unwrap();
-        assert!(cut.starts_with("de") && cut.ends_with("[truncated]"), "{cut}");
+        assert!(
+            cut.starts_with("de") && cut.ends_with("[truncated]"),
+            "{cut}"
+        );
         assert_eq!(budget.admit("h".into()), None);
         assert_eq!(budget.dropped(), 1);
     }

@@ -6,11 +6,43 @@ use crate::answer::{
 use serde_json::{Map, Value, json};
 use std::fmt;
 
+/// Which JSON text of an [`Answer`] an [`AnswerError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonText {
+    /// The `value` of the command at this index (a profile update or a raw
+    /// command).
+    CommandValue(usize),
+    /// The `value` of one operation of a patch command.
+    PatchValue {
+        /// The command's index in `commands`.
+        command: usize,
+        /// The operation's index in the command's `value`.
+        operation: usize,
+    },
+    /// `debugContext`.
+    DebugContext,
+}
+
+impl JsonText {
+    /// The text's place in Okta's JSON, e.g. `commands[1].value`,
+    /// `commands[0].value[2].value` or `debugContext`.
+    pub fn location(self) -> String {
+        match self {
+            JsonText::CommandValue(at) => format!("commands[{at}].value"),
+            JsonText::PatchValue { command, operation } => {
+                format!("commands[{command}].value[{operation}].value")
+            }
+            JsonText::DebugContext => "debugContext".to_owned(),
+        }
+    }
+}
+
 /// A part of the answer that is not valid JSON where JSON is required.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerError {
-    /// Where in the Okta answer, e.g. `commands[1].value`,
-    /// `commands[0].value[2].value` or `debugContext`.
+    /// Which text it is.
+    pub part: JsonText,
+    /// Where in the Okta answer: [`JsonText::location`] of `part`.
     pub location: String,
     /// What is wrong, e.g. `not valid JSON (expected value at line 1 column 1)`.
     pub message: String,
@@ -24,9 +56,10 @@ impl fmt::Display for AnswerError {
 
 impl std::error::Error for AnswerError {}
 
-fn parse_json(text: &str, location: impl FnOnce() -> String) -> Result<Value, AnswerError> {
+fn parse_json(text: &str, part: JsonText) -> Result<Value, AnswerError> {
     serde_json::from_str(text).map_err(|e| AnswerError {
-        location: location(),
+        part,
+        location: part.location(),
         message: format!("not valid JSON ({e})"),
     })
 }
@@ -44,7 +77,11 @@ fn patch(ops: &[PatchOperation], at: usize) -> Result<Value, AnswerError> {
         obj.insert("op".into(), op.op.wire_name().into());
         obj.insert("path".into(), op.path.clone().into());
         if let Some(text) = &op.value {
-            let value = parse_json(text, || format!("commands[{at}].value[{i}].value"))?;
+            let part = JsonText::PatchValue {
+                command: at,
+                operation: i,
+            };
+            let value = parse_json(text, part)?;
             obj.insert("value".into(), value);
         }
         out.push(Value::Object(obj));
@@ -58,7 +95,6 @@ fn action(update: ActionUpdate) -> Value {
 }
 
 fn command(cmd: &Command, at: usize) -> Result<Value, AnswerError> {
-    let value_at = || format!("commands[{at}].value");
     let value = match cmd {
         Command::IdentityPatch(ops) | Command::AccessPatch(ops) | Command::AssertionPatch(ops) => {
             patch(ops, at)?
@@ -66,7 +102,7 @@ fn command(cmd: &Command, at: usize) -> Result<Value, AnswerError> {
         Command::AppUserProfileUpdate(text)
         | Command::UserProfileUpdate(text)
         | Command::ProgressiveProfileUpdate(text)
-        | Command::Raw { value: text, .. } => parse_json(text, value_at)?,
+        | Command::Raw { value: text, .. } => parse_json(text, JsonText::CommandValue(at))?,
         Command::ActionUpdate(update) => action(*update),
         Command::UserUpdate(id) => json!({ "id": id }),
         Command::TelephonyAction(results) => {
@@ -142,7 +178,7 @@ pub fn to_okta_json(answer: &Answer) -> Result<Value, AnswerError> {
         out.insert("error".into(), e.to_okta_json());
     }
     if let Some(text) = &answer.debug_context {
-        let value = parse_json(text, || "debugContext".into())?;
+        let value = parse_json(text, JsonText::DebugContext)?;
         out.insert("debugContext".into(), value);
     }
     Ok(Value::Object(out))
@@ -321,7 +357,10 @@ mod tests {
         };
         let err = to_okta_json(&r).unwrap_err();
         assert_eq!(err.location, "commands[1].value");
-        assert!(err.to_string().starts_with("commands[1].value: not valid JSON ("));
+        assert!(
+            err.to_string()
+                .starts_with("commands[1].value: not valid JSON (")
+        );
         let r = Answer {
             commands: vec![Command::IdentityPatch(vec![op(
                 PatchOp::Add,
@@ -330,9 +369,14 @@ mod tests {
             )])],
             ..Answer::default()
         };
+        let err = to_okta_json(&r).unwrap_err();
+        assert_eq!(err.location, "commands[0].value[0].value");
         assert_eq!(
-            to_okta_json(&r).unwrap_err().location,
-            "commands[0].value[0].value"
+            err.part,
+            JsonText::PatchValue {
+                command: 0,
+                operation: 0
+            }
         );
         let r = Answer {
             debug_context: Some("[".into()),

@@ -10,7 +10,12 @@ use crate::wire;
 /// no meaning for `error` here, so it is left alone.
 pub(super) fn check(answer: &Answer<'_>, report: &mut Report) {
     for command in answer.commands_of(ACTION_UPDATE) {
-        shape::single_choice(command, "credential", &[wire::VERIFIED, wire::UNVERIFIED], report);
+        shape::single_choice(
+            command,
+            "credential",
+            &[wire::VERIFIED, wire::UNVERIFIED],
+            report,
+        );
     }
 }
 

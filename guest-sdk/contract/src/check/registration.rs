@@ -2,8 +2,8 @@
 
 use super::{ACTION_UPDATE, Answer, Command, Report, RequestFacts, element, member, shape};
 
-pub(super) use crate::wire::{PROGRESSIVE_PROFILE_UPDATE, USER_PROFILE_UPDATE};
 use crate::wire::{ALLOW, DENY, PROGRESSIVE_PROFILE, SELF_SERVICE_REGISTRATION};
+pub(super) use crate::wire::{PROGRESSIVE_PROFILE_UPDATE, USER_PROFILE_UPDATE};
 
 /// Checks a registration hook answer.
 pub(super) fn check(request: &RequestFacts<'_>, answer: &Answer<'_>, report: &mut Report) {
