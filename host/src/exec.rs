@@ -4,7 +4,7 @@
 //! a plugin behaves the same everywhere.
 
 use crate::answer;
-use crate::contract::{self, Finding, RequestFacts, Severity};
+use crate::contract::{Finding, RequestFacts, Severity};
 use crate::envelope::{Envelope, EnvelopeError};
 use crate::hook_type::HookType;
 use crate::limits::Limits;
@@ -12,6 +12,7 @@ use crate::policy::{FailurePolicy, Outcome};
 use crate::runtime::bindings::types::Response;
 use crate::runtime::{CallFailure, CallGate, CallReport, LogLine, Plugin, Runtime, Settings};
 use crate::text::{cut, cut_str};
+use hookwarden_contract::verdict::{self, OktaBody};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -84,6 +85,17 @@ impl JsonBody {
     }
 }
 
+impl From<OktaBody> for JsonBody {
+    /// The body the contract's judgement built, with the encoding it
+    /// checked (the same compact JSON as [`JsonBody::new`]'s).
+    fn from(body: OktaBody) -> JsonBody {
+        JsonBody {
+            value: Arc::new(body.value),
+            encoded: body.encoded.into(),
+        }
+    }
+}
+
 impl PartialEq for JsonBody {
     fn eq(&self, other: &JsonBody) -> bool {
         self.value == other.value
@@ -149,42 +161,12 @@ fn failure_outcome(failure: &CallFailure) -> Outcome {
     }
 }
 
-/// Checks the plugin's answer; returns the reply to send or the findings
-/// that make it invalid.
-fn checked_reply(
-    hook: HookType,
-    facts: &RequestFacts<'_>,
-    answer: Value,
-) -> (Result<Reply, String>, Vec<Finding>) {
-    let body = JsonBody::new(answer);
-    let findings = contract::check_answer(hook, facts, body.value(), body.encoded().len());
-    if contract::has_errors(&findings) {
-        let first = findings
-            .iter()
-            .find(|f| f.severity == Severity::Error)
-            .map(|f| format!("{}: {}", f.location, f.message))
-            .unwrap_or_default();
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let reason = format!("answer breaks Okta's rules ({errors} finding(s)); first: {first}");
-        return (Err(reason), findings);
-    }
-    let empty = body.value().as_object().is_some_and(|o| o.is_empty());
-    let reply = if empty && hook.allows_empty_response() {
-        Reply::NoContent
-    } else {
-        Reply::Json(body)
-    };
-    (Ok(reply), findings)
-}
-
 /// What became of a call: the reply or why there is none, and the findings.
 type Judged = (Result<Reply, (Outcome, String)>, Vec<Finding>);
 
-/// Judges the plugin's result: converts and checks an answer, or names the
-/// failure.
+/// Judges the plugin's result: names the failure, or judges the answer
+/// with the contract crate's [`verdict::judge`] (the guest SDK's native
+/// `testing` uses the same) and makes the reply of an accepted one.
 fn judge(
     hook: HookType,
     facts: &RequestFacts<'_>,
@@ -199,45 +181,20 @@ fn judge(
         }
         Ok(response) => response,
     };
-    // Bounded before anything is parsed: Okta takes at most 256 KB, and a
-    // few MB of JSON text would take the host longer to parse and check
-    // than the call's deadline allows.
-    let size = answer::lifted_size(&response);
-    if size >= contract::MAX_RESPONSE_BYTES {
-        let message = format!(
-            "the answer holds {size} bytes of text, more than Okta's 256 KB ({} bytes); it was not parsed",
-            contract::MAX_RESPONSE_BYTES
-        );
-        let finding = Finding {
-            severity: Severity::Error,
-            location: String::new(),
-            message: message.clone(),
-        };
-        return (
-            Err((
-                Outcome::InvalidAnswer,
-                format!("answer is too large: {message}"),
-            )),
-            vec![finding],
-        );
-    }
-    match answer::to_okta_json(&response) {
-        Err(e) => {
-            let finding = Finding {
-                severity: Severity::Error,
-                location: e.location.clone(),
-                message: e.message.clone(),
-            };
-            (
-                Err((Outcome::InvalidAnswer, format!("answer is not valid: {e}"))),
-                vec![finding],
-            )
+    // The verdict bounds the answer before anything is parsed: Okta takes
+    // at most 256 KB, and a few MB of JSON text would take the host longer
+    // to parse and check than the call's deadline allows.
+    let (body, findings) = verdict::judge(hook, facts, &answer::neutral(&response)).into_result();
+    let reply = match body {
+        Err(reason) => return (Err((Outcome::InvalidAnswer, reason)), findings),
+        Ok(body) if body.value.as_object().is_some_and(|o| o.is_empty())
+            && hook.allows_empty_response() =>
+        {
+            Reply::NoContent
         }
-        Ok(answer) => match checked_reply(hook, facts, answer) {
-            (Ok(reply), findings) => (Ok(reply), findings),
-            (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
-        },
-    }
+        Ok(body) => Reply::Json(body.into()),
+    };
+    (Ok(reply), findings)
 }
 
 /// Runs `hook` on a request body that arrived at `arrived`.

@@ -8,15 +8,18 @@
 //! compiled plugins and hooks live over the sled [`store`].
 
 pub mod admin_token;
+/// Okta's rules for answers ([`hookwarden_contract::check`]).
+pub use hookwarden_contract::check as contract;
+/// Okta's hook types ([`hookwarden_contract::hook_type`]).
+pub use hookwarden_contract::hook_type;
+use hookwarden_contract::text;
 pub mod answer;
 pub mod cli;
-pub mod contract;
 pub mod envelope;
 pub mod example_plugins;
 pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod hook_type;
 pub mod ids;
 pub mod journal;
 pub mod limits;
@@ -30,4 +33,3 @@ pub mod samples;
 pub mod server;
 pub mod store;
 pub mod telemetry;
-mod text;

@@ -84,6 +84,18 @@ impl Verdict {
     }
 }
 
+impl Verdict {
+    /// The verdict as the host acts on it: the body to send, or the
+    /// [reason](Verdict::reason) it is refused; the findings either way.
+    pub fn into_result(self) -> (Result<OktaBody, String>, Vec<Finding>) {
+        let result = match (self.reason(), self.body) {
+            (None, Some(body)) => Ok(body),
+            (reason, _) => Err(reason.unwrap_or_default()),
+        };
+        (result, self.findings)
+    }
+}
+
 /// Judges `answer` to a request of type `hook` described by `request`.
 ///
 /// An answer whose [`lifted_size`](Answer::lifted_size) reaches
@@ -145,7 +157,9 @@ mod tests {
         let v = judge(HookType::Import, &facts(&data), &Answer::default());
         assert!(v.is_accepted(), "{v:?}");
         assert_eq!(v.reason(), None);
-        let body = v.body.unwrap();
+        let (result, findings) = v.into_result();
+        assert!(findings.is_empty());
+        let body = result.unwrap();
         assert_eq!(body.value, json!({}));
         assert_eq!(body.encoded, "{}");
     }
@@ -172,6 +186,7 @@ mod tests {
             ),
             "{reason}"
         );
+        assert_eq!(v.into_result().0, Err(reason));
     }
 
     #[test]
