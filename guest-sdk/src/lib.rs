@@ -116,12 +116,12 @@ pub use bindings::hookwarden::inline_hook::types::{
     PatchOperation, RawCommand, RegistrationAction, Request, Response, TelephonyResult,
     TelephonyStatus,
 };
-pub use patch::{Patch, SamlAttribute};
 /// Okta's contract as the host applies it: hook types, wire names, the
 /// envelope parser, the answer model and Okta's rules for answers.
 pub use hookwarden_contract as contract;
 /// Okta's hook types, as the host knows them (from the contract crate).
 pub use hookwarden_contract::HookType;
+pub use patch::{Patch, SamlAttribute};
 pub use request::RegistrationKind;
 /// The `serde_json` this crate uses, so plugins need no dependency of
 /// their own for `json!` and `Value`.

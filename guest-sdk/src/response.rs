@@ -434,7 +434,11 @@ impl HookError {
     fn to_neutral(&self) -> neutral::HookError {
         neutral::HookError {
             error_summary: self.error_summary.clone(),
-            error_causes: self.error_causes.iter().map(ErrorCause::to_neutral).collect(),
+            error_causes: self
+                .error_causes
+                .iter()
+                .map(ErrorCause::to_neutral)
+                .collect(),
         }
     }
 }

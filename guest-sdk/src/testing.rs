@@ -115,7 +115,9 @@ impl Run {
             panic!("the handler failed: {e}");
         }
         let Some(verdict) = &self.verdict else {
-            panic!("the request's eventType names no hook type: the host would not run the handler");
+            panic!(
+                "the request's eventType names no hook type: the host would not run the handler"
+            );
         };
         match (&verdict.body, verdict.reason()) {
             (Some(body), None) => body.value.clone(),

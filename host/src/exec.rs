@@ -187,8 +187,9 @@ fn judge(
     let (body, findings) = verdict::judge(hook, facts, &answer::neutral(&response)).into_result();
     let reply = match body {
         Err(reason) => return (Err((Outcome::InvalidAnswer, reason)), findings),
-        Ok(body) if body.value.as_object().is_some_and(|o| o.is_empty())
-            && hook.allows_empty_response() =>
+        Ok(body)
+            if body.value.as_object().is_some_and(|o| o.is_empty())
+                && hook.allows_empty_response() =>
         {
             Reply::NoContent
         }
