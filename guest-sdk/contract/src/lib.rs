@@ -4,7 +4,7 @@
 //! Hookwarden's host (`host/`) and its Rust guest SDK (`guest-sdk/`, the
 //! crate plugins build against for `wasm32-wasip2`) both need the same
 //! facts about Okta: the [hook types](HookType), the [wire names](wire) of
-//! commands and enum values, [RFC 6901 escaping](pointer), the [request
+//! commands and enum values, [RFC 6901 escaping](mod@pointer), the [request
 //! envelope](envelope) and its one parser, the [neutral answer
 //! model](answer) and its [conversion to Okta's JSON](okta_json), Okta's
 //! [rules for answers](check), the [log bounds](logs) and the whole
