@@ -1,13 +1,15 @@
 //! Test support: a real Hookwarden server on loopback, with the real compiled plugins.
 
 use hookwarden::admin_token::AdminToken;
+use hookwarden::app::App;
 use hookwarden::hook_type::HookType;
 use hookwarden::journal::Journal;
 use hookwarden::limits::LimitOverrides;
+use hookwarden::pipeline::Pipeline;
 use hookwarden::policy::FailurePolicy;
 use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
-use hookwarden::runtime::RuntimeConfig;
-use hookwarden::server::{self, AppState, ServerConfig};
+use hookwarden::runtime::{Runtime, RuntimeConfig};
+use hookwarden::server::{self, ServerConfig};
 use hookwarden::store::HookRecord;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -240,6 +242,10 @@ pub struct TestServer {
     /// The server's execution journal, for adding records faster than
     /// calls could.
     pub journal: Arc<Journal>,
+    /// The server's sandbox, for its gauges.
+    pub runtime: Arc<Runtime>,
+    /// The server's pipeline, to call a hook without HTTP.
+    pub pipeline: Arc<Pipeline>,
     client: Client,
     dir: TempDir,
     shutdown: oneshot::Sender<()>,
@@ -300,7 +306,7 @@ impl TestServer {
         registry: RegistryConfig,
         config: ServerConfig,
     ) -> TestServer {
-        let registry = Registry::open(registry)
+        let app = App::open(registry, &config)
             .await
             .expect("opening the registry");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -308,22 +314,28 @@ impl TestServer {
             .expect("binding loopback");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, rx) = oneshot::channel::<()>();
-        let state = AppState::new(
-            registry.clone(),
+        let state = app.state(
             ServerConfig {
                 public_url: base.clone(),
                 ..config
             },
             AdminToken::new(ADMIN_TOKEN).expect("a strong token"),
-        )
-        .expect("opening the journal");
-        let journal = state.journal.clone();
+        );
+        let App {
+            registry,
+            journal,
+            runtime,
+            ..
+        } = app;
+        let pipeline = state.pipeline.clone();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = rx.await;
         }));
         TestServer {
             registry,
             journal,
+            runtime,
+            pipeline,
             client: Client::new(base),
             dir,
             shutdown,
@@ -341,10 +353,11 @@ impl TestServer {
             shutdown,
             task,
             client,
-            ..
+            runtime,
+            pipeline,
         } = self;
         drop(client);
-        drop(journal);
+        drop((journal, runtime, pipeline));
         let _ = shutdown.send(());
         task.await.expect("server task").expect("server I/O");
         // The sled lock goes with the last reference to the registry.

@@ -68,7 +68,7 @@ fn pipeline(c: &mut Criterion) {
     c.bench_function("answer_to_okta_json/token", |b| {
         b.iter(|| answer::to_okta_json(black_box(&response)).unwrap())
     });
-    // What the host does per answer (exec::checked_reply): encode to learn
+    // What the host does per answer (pipeline::judge): encode to learn
     // the size, then check.
     c.bench_function("answer_check/token", |b| {
         b.iter(|| {

@@ -17,9 +17,9 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hookwarden::exec::{HookRun, execute};
 use hookwarden::hook_type::HookType;
 use hookwarden::limits::Limits;
+use hookwarden::pipeline::{Execution, HookRun, Pipeline, Sinks, Source};
 use hookwarden::policy::{FailurePolicy, Outcome};
 use hookwarden::runtime::{Runtime, RuntimeConfig};
 use hookwarden::samples;
@@ -112,7 +112,13 @@ fn plugins(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
+    let runtime = Arc::new(Runtime::new(RuntimeConfig::default()).unwrap());
+    // No sinks: only the call is measured.
+    let pipeline = Pipeline::new(runtime.clone(), Sinks::default());
+    let execute = async |hook: &HookRun, request: &[u8]| -> Execution {
+        let answer = pipeline.call(hook, Source::Execute, request, std::time::Instant::now());
+        answer.await.unwrap().into_execution().unwrap()
+    };
     let mut group = c.benchmark_group("instantiate_call");
     for subject in SUBJECTS {
         let label = format!("{}/{}", subject.lang, subject.name);
@@ -125,6 +131,9 @@ fn plugins(c: &mut Criterion) {
         let plugin = runtime.compile(&bytes).unwrap();
         let compile = started.elapsed();
         let hook = HookRun {
+            id: label.clone(),
+            plugin_id: hookwarden::registry::plugin_id(&bytes),
+            record_bodies: false,
             hook_type: subject.hook_type,
             plugin: Arc::new(plugin),
             settings: Arc::new(
@@ -139,9 +148,7 @@ fn plugins(c: &mut Criterion) {
             gate: runtime.call_gate(),
         };
         let request = samples::request(subject.hook_type).as_bytes();
-        let once = tokio
-            .block_on(execute(&runtime, &hook, request, std::time::Instant::now()))
-            .unwrap();
+        let once = tokio.block_on(execute(&hook, request));
         assert_eq!(once.outcome, Outcome::Ok, "{label}: {:?}", once.reason);
         eprintln!(
             "{label}: {} bytes, compiled in {:.2} s, one call: {} fuel, {} KiB peak memory",
@@ -151,11 +158,7 @@ fn plugins(c: &mut Criterion) {
             once.peak_memory_bytes / 1024
         );
         group.bench_function(&label, |b| {
-            b.to_async(&tokio).iter(|| async {
-                execute(&runtime, &hook, request, std::time::Instant::now())
-                    .await
-                    .unwrap()
-            })
+            b.to_async(&tokio).iter(|| execute(&hook, request))
         });
     }
     group.finish();

@@ -14,9 +14,9 @@
 //! `hookwarden invoke` is the full command-line version (request files,
 //! limit overrides, contract findings, JSON output).
 
-use hookwarden::exec::{HookRun, execute};
 use hookwarden::hook_type::HookType;
 use hookwarden::limits::Limits;
+use hookwarden::pipeline::{HookRun, Pipeline, Sinks, Source};
 use hookwarden::policy::FailurePolicy;
 use hookwarden::runtime::{Runtime, RuntimeConfig};
 use hookwarden::samples;
@@ -39,9 +39,13 @@ async fn main() -> anyhow::Result<()> {
     // One engine per process; compiling validates the component against the
     // hook-handler world.
     let runtime = Runtime::new(RuntimeConfig::default())?;
-    let plugin = runtime.compile(&std::fs::read(&path)?)?;
+    let bytes = std::fs::read(&path)?;
+    let plugin = runtime.compile(&bytes)?;
 
     let hook = HookRun {
+        id: "example".into(),
+        plugin_id: hookwarden::registry::plugin_id(&bytes),
+        record_bodies: false,
         hook_type,
         plugin: Arc::new(plugin),
         settings: Arc::new(settings),
@@ -50,15 +54,16 @@ async fn main() -> anyhow::Result<()> {
         gate: runtime.call_gate(),
     };
     // The same pipeline as `POST /hooks/{id}`: envelope, sandboxed call,
-    // contract check, failure policy.
+    // contract check, failure policy; no sinks (nothing kept or journaled).
+    let pipeline = Pipeline::new(Arc::new(runtime), Sinks::default());
     let arrived = std::time::Instant::now();
-    let execution = execute(
-        &runtime,
-        &hook,
-        samples::request(hook_type).as_bytes(),
-        arrived,
-    )
-    .await?;
+    let request = samples::request(hook_type);
+    let answer = pipeline
+        .call(&hook, Source::Execute, request.as_bytes(), arrived)
+        .await?;
+    let execution = answer
+        .into_execution()
+        .ok_or_else(|| anyhow::anyhow!("without a replay cache nothing is replayed"))?;
 
     println!("status:   {}", execution.reply.status());
     println!("outcome:  {}", execution.outcome.as_str());

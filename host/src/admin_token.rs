@@ -8,12 +8,12 @@
 //!    handed back once so the caller can print it. It cannot be recovered
 //!    later.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Storage, StoreError};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// Shortest admin token accepted from the operator: 16 characters.
-pub const MIN_TOKEN_LEN: usize = 16;
+pub(crate) const MIN_TOKEN_LEN: usize = 16;
 
 /// A token that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -77,14 +77,14 @@ impl AdminToken {
     /// # Errors
     ///
     /// [`AdminTokenError::Weak`] for a weak given token, or a store error.
-    pub async fn resolve(
-        store: &Store,
+    pub(crate) async fn resolve(
+        store: &dyn Storage,
         given: Option<&str>,
     ) -> Result<(AdminToken, Option<String>), AdminTokenError> {
         if let Some(token) = given {
             return Ok((AdminToken::new(token)?, None));
         }
-        if let Some(hex_digest) = store.admin_token_sha256()?
+        if let Some(hex_digest) = store.admin_token_sha256().await?
             && let Ok(bytes) = hex::decode(hex_digest)
             && let Ok(sha256) = <[u8; 32]>::try_from(bytes.as_slice())
         {
@@ -102,6 +102,7 @@ impl AdminToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SledStore;
 
     #[test]
     fn weak_tokens_are_refused() {
@@ -123,7 +124,7 @@ mod tests {
     #[tokio::test]
     async fn a_generated_token_is_shown_once_and_remembered() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         let (first, shown) = AdminToken::resolve(&store, None).await.unwrap();
         let shown = shown.expect("a new token is shown");
         assert!(first.matches(&shown));
@@ -131,7 +132,7 @@ mod tests {
         assert!(shown_again.is_none(), "never shown twice");
         assert!(again.matches(&shown));
         // The store holds only a digest.
-        assert_ne!(store.admin_token_sha256().unwrap().unwrap(), shown);
+        assert_ne!(store.admin_token_sha256().await.unwrap().unwrap(), shown);
         // An operator's token wins over the stored one.
         let (given, _) = AdminToken::resolve(&store, Some("operator-token-123"))
             .await

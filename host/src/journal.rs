@@ -7,28 +7,29 @@
 //! Request and response bodies are stored only for hooks that opt in, and
 //! then redacted ([`crate::redact`]).
 
+use crate::clock::now_ms;
 use crate::contract::Finding;
 use crate::hook_type::HookType;
 use crate::runtime::LogLine;
-use crate::store::{IdSource, Store, StoreError};
+use crate::store::{IdSource, SledStore, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// Default number of records kept: 10,000 (a few KB each, so tens of MB).
-pub const DEFAULT_MAX_RECORDS: usize = 10_000;
+pub(crate) const DEFAULT_MAX_RECORDS: usize = 10_000;
 /// Default age past which records are removed: 7 days.
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+pub(crate) const DEFAULT_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Default page size of a query: 100 (Okta's System Log default).
-pub const DEFAULT_LIMIT: usize = 100;
+pub(crate) const DEFAULT_LIMIT: usize = 100;
 /// Largest page size of a query: 1000 (Okta's System Log maximum).
-pub const MAX_LIMIT: usize = 1000;
+pub(crate) const MAX_LIMIT: usize = 1000;
 /// Most bytes of stored records one page holds: 2 MiB (at least one record
 /// is always returned). A fuller page ends early, with a `next` cursor, so
 /// `GET /api/v1/logs` answers stay small whatever the records hold.
-pub const MAX_PAGE_BYTES: usize = 2 << 20;
+pub(crate) const MAX_PAGE_BYTES: usize = 2 << 20;
 
 /// Retention of the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,8 +166,6 @@ pub struct Journal {
     config: JournalConfig,
     /// Records in the tree (kept in memory: sled's `len` walks the tree).
     count: AtomicUsize,
-    /// Records that could not be written.
-    failed: AtomicU64,
 }
 
 impl std::fmt::Debug for Journal {
@@ -176,13 +175,6 @@ impl std::fmt::Debug for Journal {
             .field("count", &self.count)
             .finish_non_exhaustive()
     }
-}
-
-/// The current time in milliseconds since 1970.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 fn parse_cursor(cursor: &str) -> Result<[u8; 8], QueryError> {
@@ -200,7 +192,7 @@ impl Journal {
     /// # Errors
     ///
     /// A [`StoreError`] if the tree cannot be opened or read.
-    pub fn open(store: &Store, config: JournalConfig) -> Result<Arc<Journal>, StoreError> {
+    pub fn open(store: &SledStore, config: JournalConfig) -> Result<Arc<Journal>, StoreError> {
         let (tree, ids) = store.tree("executions")?;
         let journal = Journal {
             count: AtomicUsize::new(tree.len()),
@@ -208,7 +200,6 @@ impl Journal {
             ids,
             adding: std::sync::Mutex::new(()),
             config,
-            failed: AtomicU64::new(0),
         };
         journal.prune();
         Ok(Arc::new(journal))
@@ -216,7 +207,7 @@ impl Journal {
 
     /// Removes records past the count and age limits every minute, until
     /// the journal is dropped. Needs a tokio runtime.
-    pub fn prune_periodically(self: &Arc<Journal>) {
+    pub(crate) fn prune_periodically(self: &Arc<Journal>) {
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -230,18 +221,8 @@ impl Journal {
         });
     }
 
-    /// The retention in force.
-    pub fn config(&self) -> JournalConfig {
-        self.config
-    }
-
-    /// Records that could not be written (a sled error); logged each time.
-    pub fn failed_writes(&self) -> u64 {
-        self.failed.load(Ordering::Relaxed)
-    }
-
     /// Adds `record`, giving it its id and time; never fails the call it
-    /// describes (a write error is logged and counted).
+    /// describes (a write error is logged).
     ///
     /// Records become visible in the order of their ids: once a query sees
     /// a record, it sees every record with a smaller id.
@@ -251,7 +232,7 @@ impl Journal {
             self.ids.next().and_then(|id| {
                 record.id = format!("{id:016x}");
                 record.published_ms = now_ms();
-                record.published = crate::registry::now_timestamp();
+                record.published = crate::clock::now_timestamp();
                 let bytes = serde_json::to_vec(&record).expect("records always serialize");
                 Ok(self.tree.insert(id.to_be_bytes(), bytes)?)
             })
@@ -266,7 +247,6 @@ impl Journal {
                 }
             }
             Err(e) => {
-                self.failed.fetch_add(1, Ordering::Relaxed);
                 tracing::error!(error = %e, "could not write an execution record");
             }
         }
@@ -274,7 +254,7 @@ impl Journal {
 
     /// Removes the oldest records past the count bound and every record
     /// past the age bound.
-    pub fn prune(&self) {
+    pub(crate) fn prune(&self) {
         let oldest_kept = now_ms().saturating_sub(self.config.max_age.as_millis() as u64);
         let mut removed = 0usize;
         let excess = self
@@ -373,41 +353,6 @@ fn matches(query: &Query, record: &ExecutionRecord) -> bool {
             .is_none_or(|until| record.published_ms < until)
 }
 
-/// A record for a call of `hook` (by id, type and plugin) from `source`;
-/// the journal fills in the id and time.
-pub fn record_of(
-    hook_id: &str,
-    hook_type: HookType,
-    plugin_id: &str,
-    source: Source,
-    execution: &crate::exec::Execution,
-) -> ExecutionRecord {
-    ExecutionRecord {
-        id: String::new(),
-        published: String::new(),
-        published_ms: 0,
-        // A request without an `eventId` is journaled without one.
-        event_id: Some(execution.event_id.clone()).filter(|id| !id.is_empty()),
-        hook_id: hook_id.to_owned(),
-        hook_type: hook_type.event_type().to_owned(),
-        plugin_id: plugin_id.to_owned(),
-        source,
-        outcome: execution.outcome.as_str().to_owned(),
-        reason: execution.reason.clone(),
-        status: execution.reply.status(),
-        duration_us: execution.duration.as_micros() as u64,
-        fuel_consumed: execution.fuel_consumed,
-        peak_memory_bytes: execution.peak_memory_bytes,
-        logs: execution.logs.clone(),
-        dropped_log_lines: execution.dropped_log_lines,
-        debug_context: execution.plugin_debug_context.clone(),
-        findings: execution.findings.clone(),
-        replay: false,
-        request: None,
-        response: None,
-    }
-}
-
 /// A record for a request refused before the plugin ran (`rejected`).
 pub fn rejected(
     hook_id: &str,
@@ -448,7 +393,7 @@ mod tests {
 
     fn journal(config: JournalConfig) -> (tempfile::TempDir, Arc<Journal>) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         let journal = Journal::open(&store, config).unwrap();
         (dir, journal)
     }
@@ -627,7 +572,7 @@ mod tests {
         drop(journal);
 
         // Reopened with a smaller bound, the journal shrinks at once.
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         let reopened = Journal::open(
             &store,
             JournalConfig {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// Okta's own timeout for an inline-hook call. A time budget must stay below
 /// it so that the host can still answer with the safe outcome in time.
-pub const OKTA_TIMEOUT: Duration = Duration::from_millis(3000);
+pub(crate) const OKTA_TIMEOUT: Duration = Duration::from_millis(3000);
 
 /// Default wall-clock budget of one hook call: 2000 ms, counted from the
 /// moment the request arrived (see [`Limits::time_budget_ms`]).
@@ -15,28 +15,35 @@ pub const DEFAULT_TIME_BUDGET_MS: u64 = 2000;
 /// [`ANSWER_HANDLING`] for an answer of Okta's largest size), so every
 /// answer leaves by arrival + 2800 + 100 = 2900 ms, 100 ms inside Okta's
 /// 3000 ms timeout for the network.
-pub const MAX_TIME_BUDGET_MS: u64 = 2800;
+pub(crate) const MAX_TIME_BUDGET_MS: u64 = 2800;
 /// What the arithmetic of the deadline reserves for the host's own work on
 /// an answer once the plugin has stopped (lifting, converting, checking and
 /// encoding at most 256 KB): 100 ms.
-pub const ANSWER_HANDLING: Duration = Duration::from_millis(100);
+pub(crate) const ANSWER_HANDLING: Duration = Duration::from_millis(100);
+
+// The arithmetic above, checked when the crate compiles: the longest budget
+// plus the answer handling leaves 100 ms of Okta's timeout for the network.
+const _: () = assert!(
+    MAX_TIME_BUDGET_MS + ANSWER_HANDLING.as_millis() as u64 + 100
+        <= OKTA_TIMEOUT.as_millis() as u64
+);
 /// Default fuel for one plugin call: 1,000,000,000 units (one unit is
 /// roughly one WebAssembly instruction). A tight loop burns this in about
 /// 75 ms on the reference machine (2 cores), so fuel, not the time budget,
 /// stops a CPU-bound runaway, and stops it early; a realistic hook uses a
 /// small fraction of it. The time budget bounds everything fuel does not
 /// count (time spent in host calls, waiting on clocks).
-pub const DEFAULT_FUEL: u64 = 1_000_000_000;
+pub(crate) const DEFAULT_FUEL: u64 = 1_000_000_000;
 /// Default cap on the linear memory of one plugin instance: 128 MiB.
 /// Enough for the interpreters that JavaScript and Python components carry.
-pub const DEFAULT_MEMORY_BYTES: u64 = 128 << 20;
+pub(crate) const DEFAULT_MEMORY_BYTES: u64 = 128 << 20;
 /// Hard ceiling for any per-hook memory cap: 512 MiB (it sizes the pooling
 /// allocator's slots, so it is fixed for the process).
-pub const MAX_MEMORY_BYTES: u64 = 512 << 20;
+pub(crate) const MAX_MEMORY_BYTES: u64 = 512 << 20;
 /// The default log bounds of one call: 64 lines, 4 KiB a line, 16 KiB in
 /// all. They live in the contract crate, so the guest SDK's native
 /// `testing` keeps a plugin's lines as the host does.
-pub use hookwarden_contract::logs::{
+pub(crate) use hookwarden_contract::logs::{
     DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_LINE_BYTES, DEFAULT_MAX_LOG_LINES,
 };
 
@@ -116,7 +123,7 @@ impl LimitOverrides {
     /// # Errors
     ///
     /// A [`LimitError`] for the first override outside its range.
-    pub fn resolve(&self, base: Limits) -> Result<Limits, LimitError> {
+    pub(crate) fn resolve(&self, base: Limits) -> Result<Limits, LimitError> {
         let limits = Limits {
             time_budget_ms: self.time_budget_ms.unwrap_or(base.time_budget_ms),
             fuel: self.fuel.unwrap_or(base.fuel),
@@ -134,7 +141,7 @@ impl Limits {
     /// # Errors
     ///
     /// A [`LimitError`] for the first field outside its range.
-    pub fn validate(&self) -> Result<(), LimitError> {
+    pub(crate) fn validate(&self) -> Result<(), LimitError> {
         if !(1..=MAX_TIME_BUDGET_MS).contains(&self.time_budget_ms) {
             return Err(LimitError::TimeBudget(self.time_budget_ms));
         }
@@ -148,7 +155,7 @@ impl Limits {
     }
 
     /// The time budget as a [`Duration`].
-    pub fn time_budget(&self) -> Duration {
+    pub(crate) fn time_budget(&self) -> Duration {
         Duration::from_millis(self.time_budget_ms)
     }
 }

@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 
 /// The end-user message of the registration safe answer unless the hook
 /// sets its own: Okta's own generic text.
-pub const DEFAULT_REGISTRATION_MESSAGE: &str = "Registration cannot be completed at this time.";
+pub(crate) const DEFAULT_REGISTRATION_MESSAGE: &str =
+    "Registration cannot be completed at this time.";
 
 /// Per-hook options of the failure policy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

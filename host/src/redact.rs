@@ -28,7 +28,7 @@ const KEPT: &[&str] = &[
 ];
 
 /// `value` with every string but those under [`KEPT`] keys redacted.
-pub fn redact(value: &Value) -> Value {
+pub(crate) fn redact(value: &Value) -> Value {
     redact_under(None, value)
 }
 

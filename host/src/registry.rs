@@ -3,22 +3,21 @@
 //! Every change goes to the [`Store`] first and is flushed; only then is the
 //! in-memory view updated, so what is served is always what is stored.
 
-use crate::exec::HookRun;
+use crate::clock::now_timestamp;
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
+use crate::metrics::Metrics;
+use crate::pipeline::HookRun;
 use crate::policy::FailurePolicy;
 use crate::runtime::compiler::Compilation;
-use crate::runtime::{
-    CacheUse, CompileError, CompileLimits, Compiler, Plugin, Runtime, RuntimeConfig, Settings,
-};
-use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Store, StoreError};
+use crate::runtime::{CompileError, CompileLimits, Compiler, Plugin, Runtime, RuntimeConfig};
+use crate::store::{AuthScheme, HookRecord, HookStatus, PluginRecord, Settings, Store, StoreError};
 use axum::http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
 use subtle::ConstantTimeEq;
 
 /// The WIT world plugins are built against now (0.1.0 plugins are still
@@ -47,9 +46,9 @@ pub struct RegistryConfig {
 
 /// Default cap on stored hooks: 1000 (an Okta org holds at most 100, so
 /// this serves ten orgs' worth).
-pub const DEFAULT_MAX_HOOKS: usize = 1000;
+pub(crate) const DEFAULT_MAX_HOOKS: usize = 1000;
 /// Default cap on stored plugins: 1000.
-pub const DEFAULT_MAX_PLUGINS: usize = 1000;
+pub(crate) const DEFAULT_MAX_PLUGINS: usize = 1000;
 
 impl RegistryConfig {
     /// Defaults for everything but the data directory.
@@ -238,7 +237,7 @@ pub struct Registry {
     compilation: Compilation,
     compiled: AtomicU64,
     loaded: AtomicU64,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<Metrics>,
 }
 
 /// How plugins were made ready since the registry opened.
@@ -248,11 +247,6 @@ pub struct CompileStats {
     pub compiled: u64,
     /// Plugins loaded from the compiled-code cache without compiling.
     pub loaded_from_cache: u64,
-}
-
-/// Now, as Okta formats times: RFC 3339 UTC with milliseconds.
-pub fn now_timestamp() -> String {
-    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
 /// `sha256:<hex>` of `bytes`: a plugin's id.
@@ -279,10 +273,13 @@ impl Registry {
     /// # Errors
     ///
     /// Fails if the engine or the store cannot be opened.
-    pub async fn open(config: RegistryConfig) -> anyhow::Result<Arc<Registry>> {
+    pub async fn open(
+        config: RegistryConfig,
+        store: Store,
+        runtime: Arc<Runtime>,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Arc<Registry>> {
         config.default_limits.validate()?;
-        let runtime = Arc::new(Runtime::new(config.runtime)?);
-        let store = Store::open(&config.data_dir)?;
         runtime.remove_stale_artifacts(&config.data_dir.join("compiled"));
         let registry = Registry {
             runtime,
@@ -295,9 +292,9 @@ impl Registry {
             changes: tokio::sync::Mutex::new(()),
             compiled: AtomicU64::new(0),
             loaded: AtomicU64::new(0),
-            metrics: Arc::default(),
+            metrics,
         };
-        let stored = registry.store.plugins()?;
+        let stored = registry.store.plugins().await?;
         registry.runtime.remove_unstored_artifacts(
             &registry.config.data_dir.join("compiled"),
             &stored
@@ -306,7 +303,7 @@ impl Registry {
                 .collect(),
         );
         for record in stored {
-            let Some(bytes) = registry.store.plugin_bytes(&record.id)? else {
+            let Some(bytes) = registry.store.plugin_bytes(&record.id).await? else {
                 tracing::error!(plugin = %record.id, "plugin bytes missing from the store; skipped");
                 continue;
             };
@@ -319,7 +316,7 @@ impl Registry {
                 }
             }
         }
-        for record in registry.store.hooks()? {
+        for record in registry.store.hooks().await? {
             let id = record.id.clone();
             match registry.live(record.clone()) {
                 Ok(live) => {
@@ -351,18 +348,8 @@ impl Registry {
     }
 
     /// The limits of hooks that override nothing.
-    pub fn default_limits(&self) -> Limits {
+    pub(crate) fn default_limits(&self) -> Limits {
         self.config.default_limits
-    }
-
-    /// The sandbox runtime.
-    pub fn runtime(&self) -> &Runtime {
-        &self.runtime
-    }
-
-    /// The server's metrics (the registry records compile times).
-    pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
-        &self.metrics
     }
 
     /// Compiles a plugin (with the configured [`Compiler`] and its
@@ -374,7 +361,7 @@ impl Registry {
         let engine = runtime.engine_key();
         let digest = id.trim_start_matches("sha256:").to_owned();
         let artifact = runtime.artifact_path(&self.config.data_dir.join("compiled"), &digest);
-        let expected = self.store.artifact_sha256(&engine, id)?;
+        let expected = self.store.artifact_sha256(&engine, id).await?;
         let started = std::time::Instant::now();
         let loaded = match expected {
             Some(expected) => {
@@ -400,7 +387,6 @@ impl Registry {
                 .await
                 .unwrap_or_else(|e| Err(CompileError::Worker(format!("loading crashed: {e}"))))?;
         self.metrics.compiled(started.elapsed());
-        debug_assert_eq!(cached.source, CacheUse::Compiled);
         self.compiled.fetch_add(1, Ordering::Relaxed);
         if let Some(sha) = &cached.artifact_sha256 {
             self.store.set_artifact_sha256(&engine, id, sha).await?;
@@ -417,11 +403,6 @@ impl Registry {
         }
     }
 
-    /// The store underneath.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Validates, compiles and stores a component. Adding the same bytes
     /// again returns the existing record.
     ///
@@ -436,17 +417,17 @@ impl Registry {
     /// past a compile limit), [`RegistryError::TooMany`], or a store error.
     pub async fn add_plugin(&self, bytes: Vec<u8>) -> Result<PluginRecord, RegistryError> {
         let id = plugin_id(&bytes);
-        if let Some(existing) = self.existing_plugin(&id)? {
+        if let Some(existing) = self.existing_plugin(&id).await? {
             return Ok(existing);
         }
         // Refuse early what the lock would refuse anyway, before compiling.
-        self.check_plugin_count()?;
+        self.check_plugin_count().await?;
         let plugin = self.compile(&id, bytes.clone()).await?;
         let _changes = self.changes.lock().await;
-        if let Some(existing) = self.existing_plugin(&id)? {
+        if let Some(existing) = self.existing_plugin(&id).await? {
             return Ok(existing);
         }
-        self.check_plugin_count()?;
+        self.check_plugin_count().await?;
         let record = PluginRecord {
             id: id.clone(),
             size: bytes.len() as u64,
@@ -459,19 +440,35 @@ impl Registry {
     }
 
     /// The record of plugin `id` if it is stored and live.
-    fn existing_plugin(&self, id: &str) -> Result<Option<PluginRecord>, RegistryError> {
-        Ok(self.store.plugin(id)?.filter(|_| self.plugin(id).is_some()))
+    async fn existing_plugin(&self, id: &str) -> Result<Option<PluginRecord>, RegistryError> {
+        Ok(self
+            .store
+            .plugin(id)
+            .await?
+            .filter(|_| self.plugin(id).is_some()))
     }
 
     /// [`RegistryError::TooMany`] when no more plugins may be stored.
-    fn check_plugin_count(&self) -> Result<(), RegistryError> {
-        if self.store.plugins()?.len() >= self.config.max_plugins {
+    async fn check_plugin_count(&self) -> Result<(), RegistryError> {
+        if self.store.plugins().await?.len() >= self.config.max_plugins {
             return Err(RegistryError::TooMany {
                 what: "plugins",
                 limit: self.config.max_plugins,
             });
         }
         Ok(())
+    }
+
+    /// The stored record of plugin `id`, if stored.
+    ///
+    /// # Errors
+    ///
+    /// A store error.
+    pub(crate) async fn plugin_record(
+        &self,
+        id: &str,
+    ) -> Result<Option<PluginRecord>, RegistryError> {
+        Ok(self.store.plugin(id).await?)
     }
 
     /// The compiled plugin with `id`, if registered.
@@ -488,8 +485,8 @@ impl Registry {
     /// # Errors
     ///
     /// A store error.
-    pub fn plugins(&self) -> Result<Vec<PluginRecord>, RegistryError> {
-        Ok(self.store.plugins()?)
+    pub async fn plugins(&self) -> Result<Vec<PluginRecord>, RegistryError> {
+        Ok(self.store.plugins().await?)
     }
 
     /// Deletes a plugin no hook uses.
@@ -536,6 +533,9 @@ impl Registry {
             .ok_or_else(|| RegistryError::PluginNotFound(record.plugin_id.clone()))?;
         let limits = record.limits.resolve(self.config.default_limits)?;
         let run = HookRun {
+            id: record.id.clone(),
+            plugin_id: record.plugin_id.clone(),
+            record_bodies: record.record_bodies,
             hook_type: record.hook_type,
             plugin,
             settings: Arc::new(record.settings.clone()),
@@ -604,7 +604,7 @@ impl Registry {
     ///
     /// [`RegistryError::HookNotFound`], [`RegistryError::PluginNotFound`],
     /// [`RegistryError::Limits`] or a store error.
-    pub async fn replace_hook(
+    pub(crate) async fn replace_hook(
         &self,
         id: &str,
         spec: HookSpec,
@@ -665,7 +665,7 @@ impl Registry {
     ///
     /// [`RegistryError::HookNotFound`], [`RegistryError::HookActive`] or a
     /// store error.
-    pub async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
+    pub(crate) async fn delete_hook(&self, id: &str) -> Result<(), RegistryError> {
         let _changes = self.changes.lock().await;
         let (current, broken) = self
             .records()

@@ -14,17 +14,17 @@
 //! nothing about the request, only about the server's load at that moment:
 //! its retry gets a fresh attempt.
 
-use crate::exec::Reply;
 use crate::policy::Outcome;
+use crate::reply::Reply;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Default time an answer is kept: 5 minutes (Okta's retry comes within
 /// seconds).
-pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Default number of answers kept: 10,000 (the oldest go first).
-pub const DEFAULT_CAPACITY: usize = 10_000;
+pub(crate) const DEFAULT_CAPACITY: usize = 10_000;
 
 /// An answer kept for a retry.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +146,7 @@ mod tests {
 
     fn kept(n: u64) -> Kept {
         Kept {
-            reply: Reply::Json(crate::exec::JsonBody::new(json!({"n": n}))),
+            reply: Reply::Json(crate::reply::JsonBody::new(json!({"n": n}))),
             outcome: Outcome::Ok,
             reason: None,
         }

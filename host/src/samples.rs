@@ -7,15 +7,15 @@ pub const TOKEN: &str = include_str!("samples/token.json");
 /// SAML assertion hook.
 pub const SAML: &str = include_str!("samples/saml.json");
 /// User-import hook with a matched Okta user.
-pub const IMPORT: &str = include_str!("samples/import.json");
+pub(crate) const IMPORT: &str = include_str!("samples/import.json");
 /// Registration hook, self-service registration (`self.service.registration`).
 pub const REGISTRATION: &str = include_str!("samples/registration.json");
 /// Registration hook, progressive profiling (`progressive.profile`).
 pub const REGISTRATION_PROGRESSIVE: &str = include_str!("samples/registration-progressive.json");
 /// Password-import hook.
-pub const PASSWORD_IMPORT: &str = include_str!("samples/password-import.json");
+pub(crate) const PASSWORD_IMPORT: &str = include_str!("samples/password-import.json");
 /// Telephony hook (MFA verification).
-pub const TELEPHONY: &str = include_str!("samples/telephony.json");
+pub(crate) const TELEPHONY: &str = include_str!("samples/telephony.json");
 
 /// The default sample request for `hook_type` (JSON text).
 pub fn request(hook_type: HookType) -> &'static str {

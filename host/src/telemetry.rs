@@ -18,7 +18,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 /// The path an OTLP/HTTP collector receives traces on, appended to the
 /// configured endpoint.
-pub const TRACES_PATH: &str = "/v1/traces";
+pub(crate) const TRACES_PATH: &str = "/v1/traces";
 
 /// How long one export request may take before it is abandoned.
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -74,7 +74,7 @@ impl Telemetry {
     }
 
     /// The `tracing` layer that turns spans into OpenTelemetry spans.
-    pub fn layer<S>(&self) -> impl tracing_subscriber::Layer<S> + use<S>
+    pub(crate) fn layer<S>(&self) -> impl tracing_subscriber::Layer<S> + use<S>
     where
         S: tracing::Subscriber + for<'span> LookupSpan<'span>,
     {

@@ -26,7 +26,7 @@
 //! sandbox: the envelope is parsed and checked by
 //! `hookwarden::envelope::Envelope::parse` (instead of step 2) and the
 //! answer is checked by `hookwarden::contract::check_answer` and sent as the
-//! `hookwarden::exec::JsonBody` encoding it was measured with, so the gap
+//! `hookwarden::reply::JsonBody` encoding it was measured with, so the gap
 //! between this and Hookwarden is the sandbox plus the server's bookkeeping
 //! (journal, replay cache, metrics, admission).
 //!
@@ -42,8 +42,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use hookwarden::contract::{self, RequestFacts};
 use hookwarden::envelope::Envelope;
-use hookwarden::exec::JsonBody;
 use hookwarden::hook_type::HookType;
+use hookwarden::reply::JsonBody;
 use hookwarden_guest::Request;
 use hookwarden_guest::testing;
 use sha2::{Digest, Sha256};

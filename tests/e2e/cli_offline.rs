@@ -2,8 +2,8 @@
 //! `sample`, `invoke` and `new` (whose projects are built for wasm32-wasip2
 //! and invoked).
 
+use hookwarden::clock::now_timestamp;
 use hookwarden::hook_type::HookType;
-use hookwarden::registry::now_timestamp;
 use hookwarden::samples;
 use hookwarden_tests::{plugin_path, sample};
 use serde_json::{Value, json};

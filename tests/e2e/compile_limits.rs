@@ -209,7 +209,7 @@ async fn two_uploads_of_the_same_bytes_at_once_store_one_plugin() {
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a, b, "the second upload returns the first's record");
-    assert_eq!(server.registry.plugins().unwrap().len(), 1);
+    assert_eq!(server.registry.plugins().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -221,7 +221,7 @@ async fn a_restart_removes_compiled_code_of_other_engines_and_deleted_plugins_an
         .await
         .unwrap();
     let compiled = server.data_dir().join("compiled");
-    let current = compiled.join(server.registry.runtime().engine_key());
+    let current = compiled.join(server.runtime.engine_key());
     let stale = compiled.join("0123456789abcdef");
     std::fs::create_dir_all(&stale).unwrap();
     std::fs::write(stale.join("old.cwasm"), b"old machine code").unwrap();

@@ -239,14 +239,19 @@ async fn an_execution_reports_logs_fuel_and_memory() {
     let live = server.registry.hook(&hook.id).unwrap();
     let request = sample(HookType::Token);
     let body = request.to_string();
-    let execution = hookwarden::exec::execute(
-        server.registry.runtime(),
-        &live.run,
-        body.as_bytes(),
-        std::time::Instant::now(),
-    )
-    .await
-    .unwrap();
+    let answer = server
+        .pipeline
+        .call(
+            &live.run,
+            hookwarden::pipeline::Source::Execute,
+            body.as_bytes(),
+            std::time::Instant::now(),
+        )
+        .await
+        .unwrap();
+    let hookwarden::pipeline::Answer::Ran(execution) = answer else {
+        panic!("an execute call is never replayed");
+    };
     assert_eq!(execution.outcome, hookwarden::policy::Outcome::Ok);
     assert_eq!(execution.logs.len(), 10, "{:?}", execution.logs);
     assert!(execution.fuel_consumed > 0);

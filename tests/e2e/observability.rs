@@ -151,7 +151,7 @@ async fn the_logs_api_filters_by_hook_outcome_and_time_and_pages_with_link_heade
     let server = TestServer::start().await;
     let a = server.hook(misbehave("echo")).await;
     let b = server.hook(misbehave("error")).await;
-    let before = hookwarden::registry::now_timestamp();
+    let before = hookwarden::clock::now_timestamp();
     let mut events = Vec::new();
     for i in 0..7 {
         let hook = if i % 2 == 0 { &a } else { &b };
@@ -160,7 +160,7 @@ async fn the_logs_api_filters_by_hook_outcome_and_time_and_pages_with_link_heade
         server.call(&hook.id, &request).await;
     }
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let after = hookwarden::registry::now_timestamp();
+    let after = hookwarden::clock::now_timestamp();
 
     // Newest first.
     let (all, links) = logs(&server, "").await;

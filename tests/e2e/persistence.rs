@@ -28,7 +28,7 @@ async fn plugins_and_hooks_are_served_again_after_a_restart() {
     let dir = server.stop().await;
     let server = TestServer::start_in(dir).await;
 
-    assert_eq!(server.registry.plugins().unwrap().len(), 2);
+    assert_eq!(server.registry.plugins().await.unwrap().len(), 2);
     let after = server.call(&active.id, &sample(HookType::Token)).await;
     assert_eq!((after.status, &after.body), (200, &before.body));
     let record = server
@@ -123,7 +123,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_deletable() {
     use hookwarden::registry::RegistryConfig;
     use hookwarden::server::ServerConfig;
-    use hookwarden::store::Store;
+    use hookwarden::store::{SledStore, Storage};
 
     let server = TestServer::start().await;
     let broken = server
@@ -141,8 +141,8 @@ async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_
     // Damage the stored plugin while the server is down: its bytes are no
     // longer a component and its compiled code is gone.
     {
-        let store = Store::open(dir.path()).unwrap();
-        let record = store.plugin(&broken.plugin_id).unwrap().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let record = store.plugin(&broken.plugin_id).await.unwrap().unwrap();
         assert!(store.delete_plugin(&record.id).await.unwrap());
         store
             .put_plugin(&record, b"\0asm but not a component")

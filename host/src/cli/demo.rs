@@ -6,6 +6,7 @@
 
 use super::serve::{Bound, DEFAULT_LISTEN, LogFormat, Settings, init_tracing};
 use crate::admin_token::AdminToken;
+use crate::app::App;
 use crate::example_plugins;
 use crate::hook_type::HookType;
 use crate::limits::LimitOverrides;
@@ -136,12 +137,6 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let registry = Registry::open(RegistryConfig {
-        compiler: crate::runtime::Compiler::current_exe()?,
-        ..RegistryConfig::new(&data_dir)
-    })
-    .await?;
-    let hooks = register(&registry, &data_dir.join("requests")).await?;
     let token = random_token();
     let settings = Settings {
         listen: args.listen,
@@ -156,7 +151,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         max_connections: crate::server::DEFAULT_MAX_CONNECTIONS,
         header_timeout: crate::server::DEFAULT_HEADER_TIMEOUT,
     };
-    let bound = Bound::bind(&settings, registry, AdminToken::new(&token)?).await?;
+    let server = settings.server_config();
+    let app = App::open(
+        RegistryConfig {
+            compiler: crate::runtime::Compiler::current_exe()?,
+            ..RegistryConfig::new(&data_dir)
+        },
+        &server,
+    )
+    .await?;
+    let hooks = register(&app.registry, &data_dir.join("requests")).await?;
+    let bound = Bound::bind(&settings, &app, server, AdminToken::new(&token)?).await?;
+    drop(app);
     let url = bound.local_url.clone();
 
     println!(

@@ -14,7 +14,8 @@
 //! everything else.
 
 use crate::admin_token::AdminToken;
-use crate::registry::{Registry, RegistryConfig};
+use crate::app::App;
+use crate::registry::RegistryConfig;
 use crate::runtime::{ANSWER_DEADLINE, CompileLimits, Compiler, RuntimeConfig};
 use crate::server::{self, AppState, ServerConfig, Tls};
 use crate::telemetry::Telemetry;
@@ -22,7 +23,6 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::prelude::*;
@@ -165,6 +165,17 @@ pub struct Settings {
     pub max_connections: usize,
     /// Time for a request's headers to arrive.
     pub header_timeout: Duration,
+}
+
+impl Settings {
+    /// The server settings (the public URL is filled in once bound).
+    pub fn server_config(&self) -> ServerConfig {
+        ServerConfig {
+            max_connections: connection_cap(self.max_connections),
+            header_timeout: self.header_timeout,
+            ..ServerConfig::default()
+        }
+    }
 }
 
 impl ServeArgs {
@@ -415,14 +426,16 @@ pub struct Bound {
 }
 
 impl Bound {
-    /// Binds `settings.listen` and prepares TLS, for `registry` and `admin`.
+    /// Binds `settings.listen` and prepares TLS, to serve `app` with
+    /// `server` settings (its public URL is filled in here) and `admin`.
     ///
     /// # Errors
     ///
     /// The address is in use, or the certificate or key cannot be loaded.
     pub async fn bind(
         settings: &Settings,
-        registry: Arc<Registry>,
+        app: &App,
+        server: ServerConfig,
         admin: AdminToken,
     ) -> anyhow::Result<Bound> {
         let tls = match &settings.tls {
@@ -438,16 +451,13 @@ impl Bound {
             .unwrap_or_else(|| local_url.clone())
             .trim_end_matches('/')
             .to_owned();
-        let state = AppState::new(
-            registry,
+        let state = app.state(
             ServerConfig {
                 public_url,
-                max_connections: connection_cap(settings.max_connections),
-                header_timeout: settings.header_timeout,
-                ..ServerConfig::default()
+                ..server
             },
             admin,
-        )?;
+        );
         Ok(Bound {
             listener,
             tls,
@@ -486,19 +496,25 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .transpose()?;
     init_tracing(settings.log_format, telemetry.as_ref());
     let given = given_admin_token(&settings)?;
-    let registry = Registry::open(RegistryConfig {
-        runtime: settings.runtime,
-        compiler: Compiler::current_exe()?,
-        compile_limits: settings.compile_limits,
-        ..RegistryConfig::new(&settings.data_dir)
-    })
+    let server = settings.server_config();
+    let app = App::open(
+        RegistryConfig {
+            runtime: settings.runtime,
+            compiler: Compiler::current_exe()?,
+            compile_limits: settings.compile_limits,
+            ..RegistryConfig::new(&settings.data_dir)
+        },
+        &server,
+    )
     .await?;
-    let (admin, generated) = AdminToken::resolve(registry.store(), given.as_deref()).await?;
+    let registry = app.registry.clone();
+    let (admin, generated) = AdminToken::resolve(app.store.as_ref(), given.as_deref()).await?;
     if let Some(token) = generated {
         // Printed once, on standard output and never to the log.
         println!("admin token (shown once, store it now): {token}");
     }
-    let bound = Bound::bind(&settings, registry.clone(), admin).await?;
+    let bound = Bound::bind(&settings, &app, server, admin).await?;
+    drop(app);
     let stats = registry.compile_stats();
     tracing::info!(
         url = %bound.local_url,

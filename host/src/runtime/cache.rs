@@ -19,21 +19,10 @@ use std::path::{Path, PathBuf};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// How a plugin was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CacheUse {
-    /// Compiled from its component bytes (and written to the cache).
-    Compiled,
-    /// Loaded from a verified artifact, without compiling.
-    Loaded,
-}
-
-/// A compiled plugin plus what the cache must remember about it.
-pub struct Cached {
+/// A plugin just compiled, plus what the cache must remember about it.
+pub(crate) struct Cached {
     /// The ready-to-run plugin.
     pub plugin: Plugin,
-    /// Whether it was compiled or loaded.
-    pub source: CacheUse,
     /// SHA-256 (hex) of the artifact now on disk, to record. `None` if the
     /// artifact could not be written (the plugin still works; the next
     /// start compiles again).
@@ -72,7 +61,7 @@ impl Runtime {
     }
 
     /// The artifact path for the component with SHA-256 `digest` (hex).
-    pub fn artifact_path(&self, cache_dir: &Path, digest: &str) -> PathBuf {
+    pub(crate) fn artifact_path(&self, cache_dir: &Path, digest: &str) -> PathBuf {
         cache_dir
             .join(&self.engine_key)
             .join(format!("{digest}.cwasm"))
@@ -128,7 +117,6 @@ impl Runtime {
         };
         Ok(Cached {
             plugin,
-            source: super::CacheUse::Compiled,
             artifact_sha256,
         })
     }

@@ -6,7 +6,6 @@ use super::{Plugin, Runtime};
 use crate::limits::Limits;
 use crate::text::cut;
 use hookwarden_contract::logs::LogBudget;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::OwnedSemaphorePermit;
@@ -14,12 +13,11 @@ use wasmtime::component::ResourceTable;
 use wasmtime::{CallHook, ResourceLimiter, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-/// The settings an administrator attached to a hook, passed read-only to its plugin.
-pub type Settings = BTreeMap<String, String>;
+use crate::store::Settings;
 
 /// How long a call runs before it counts as long: 20 ms. From then on it
 /// runs only while it holds a long-call turn ([`RuntimeConfig::max_long_calls`](super::RuntimeConfig::max_long_calls)).
-pub const LONG_CALL_AFTER: Duration = Duration::from_millis(20);
+pub(crate) const LONG_CALL_AFTER: Duration = Duration::from_millis(20);
 
 /// Extra time past the deadline before the host stops waiting on a call
 /// that does not notice its epoch deadline: one blocked in a host call (a
@@ -33,17 +31,17 @@ const BACKSTOP_GRACE: Duration = Duration::from_millis(20);
 /// allocates it, so no single host call copies more than this (well under
 /// a millisecond); a call that tries traps, and its answer is replaced.
 /// Okta's own cap on a whole answer is 256 KB.
-pub const MAX_HOSTCALL_BYTES: usize = 1 << 20;
+pub(crate) const MAX_HOSTCALL_BYTES: usize = 1 << 20;
 
 /// Most random bytes a plugin may ask WASI for in one call: 1 MiB (the
 /// host generates and copies them within a millisecond or two). Language
 /// runtimes ask for a few dozen bytes.
-pub const MAX_RANDOM_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_RANDOM_BYTES: u64 = 1 << 20;
 
 /// Bytes kept of a message the plugin controls (its `err(...)` text, a
 /// trap's description) in the recorded reason: 1 KiB, cut on a character
 /// boundary and marked.
-pub const MAX_REASON_BYTES: usize = 1024;
+pub(crate) const MAX_REASON_BYTES: usize = 1024;
 
 /// Why a plugin call produced no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,7 +99,7 @@ pub struct CallReport {
 
 impl CallReport {
     /// The report of a call that never ran, after `waited`.
-    pub fn not_run(failure: CallFailure, waited: Duration) -> CallReport {
+    pub(crate) fn not_run(failure: CallFailure, waited: Duration) -> CallReport {
         CallReport {
             result: Err(failure),
             duration: waited,
@@ -121,11 +119,6 @@ struct CallLimiter {
     peak: u64,
     refused: bool,
 }
-
-/// Upper bound on table elements per table at run time (`table.grow`);
-/// tables hold function references. The pooling allocator's slots bound
-/// tables at instantiation.
-const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
 impl ResourceLimiter for CallLimiter {
     fn memory_growing(
@@ -150,12 +143,14 @@ impl ResourceLimiter for CallLimiter {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= MAX_TABLE_ELEMENTS)
+        // The pool's table slots refuse growth past them as well; checked
+        // here so the bound holds whatever the allocator.
+        Ok(desired <= super::TABLE_ELEMENTS)
     }
 }
 
 /// The data of one call's store.
-pub struct CallState {
+pub(crate) struct CallState {
     wasi: WasiCtx,
     table: ResourceTable,
     limiter: CallLimiter,

@@ -31,14 +31,14 @@ use std::time::Duration;
 /// A debug build compiles many times slower (the 12.5 MB JavaScript
 /// token-claims example took 120-150 s in a debug-built worker on a
 /// loaded 2-core machine): raise the limit when serving from one.
-pub const DEFAULT_COMPILE_TIME_LIMIT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_COMPILE_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Default [`CompileLimits::memory_bytes`]: 4 GiB of address space for a
 /// compile worker. The 12.5 MB JavaScript token-claims example compiles
 /// within a 1 GiB limit (peak resident 480 MB).
-pub const DEFAULT_COMPILE_MEMORY_BYTES: u64 = 4 << 30;
+pub(crate) const DEFAULT_COMPILE_MEMORY_BYTES: u64 = 4 << 30;
 /// Default [`CompileLimits::max_concurrent`]: 1 compile at a time (the
 /// compiler already uses every core for one component).
-pub const DEFAULT_MAX_CONCURRENT_COMPILES: usize = 1;
+pub(crate) const DEFAULT_MAX_CONCURRENT_COMPILES: usize = 1;
 
 /// The worker's exit code when the component is not valid WebAssembly (the
 /// reason is on its standard error).

@@ -21,14 +21,14 @@ pub mod compiler;
 mod host_api;
 mod legacy;
 
-pub use admission::{ANSWER_DEADLINE, CallGate, Shed, Ticket};
-pub use cache::{CacheUse, Cached};
-pub use call::{
-    CallFailure, CallReport, LONG_CALL_AFTER, MAX_HOSTCALL_BYTES, MAX_RANDOM_BYTES,
-    MAX_REASON_BYTES, Settings,
-};
+pub use admission::Shed;
+pub use admission::{ANSWER_DEADLINE, CallGate, Ticket};
+pub use call::CallFailure;
+pub use call::CallReport;
+pub(crate) use call::MAX_REASON_BYTES;
 pub use compiler::{CompileLimits, Compiler};
-pub use host_api::{LogLevel, LogLine};
+pub use host_api::LogLevel;
+pub use host_api::LogLine;
 
 use crate::limits::MAX_MEMORY_BYTES;
 use admission::Admission;
@@ -47,14 +47,19 @@ pub const WORLD: &str = "hookwarden:inline-hook/hook-handler@0.2.0";
 /// The previous world, still accepted: `host/wit-0.1/hook-handler.wit`.
 /// Its answers can only be valid 0.2.0 answers (0.2.0 relaxed, never
 /// tightened), so its plugins keep working unchanged.
-pub const LEGACY_WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
+pub(crate) const LEGACY_WORLD: &str = "hookwarden:inline-hook/hook-handler@0.1.0";
 
 /// How often the epoch advances. A running plugin yields to the async
 /// runtime once per tick and is stopped at the first tick past its budget,
 /// so this is also the precision of the time budget: 5 ms. It is also the
 /// longest a long call (see [`LONG_CALL_AFTER`]) runs before another call
 /// on the same thread gets its turn.
-pub const EPOCH_TICK: Duration = Duration::from_millis(5);
+pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// Most elements a table may hold (tables hold function references): the
+/// pool's table slots are this size, and a call's `table.grow` past it is
+/// refused.
+const TABLE_ELEMENTS: usize = 1 << 16;
 
 /// Sizing of the engine and its pooling allocator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,7 +271,7 @@ impl Runtime {
             .max_core_instances_per_component(config.core_instances_per_instance)
             .max_memory_size(MAX_MEMORY_BYTES as usize)
             .max_tables_per_module(4)
-            .table_elements(1 << 16)
+            .table_elements(TABLE_ELEMENTS)
             .linear_memory_keep_resident(4 << 20)
             .table_keep_resident(64 << 10)
             // Reset only the pages a call dirtied (Linux 6.7+'s PAGEMAP_SCAN;
@@ -328,7 +333,7 @@ impl Runtime {
     /// # Errors
     ///
     /// [`Shed`] when the call should not run: answer it at once.
-    pub async fn admit(
+    pub(crate) async fn admit(
         &self,
         gate: &CallGate,
         deadline: std::time::Instant,

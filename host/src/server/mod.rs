@@ -12,8 +12,9 @@ pub mod hooks;
 use crate::admin_token::AdminToken;
 use crate::journal::{Journal, JournalConfig};
 use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
 use crate::registry::Registry;
-use crate::replay::ReplayCache;
+use crate::runtime::Runtime;
 use axum::Router;
 use axum::body::Body;
 use axum::routing::{get, post};
@@ -94,50 +95,23 @@ impl Default for ServerConfig {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares; built by [`crate::app::App::state`].
 #[derive(Clone)]
 pub struct AppState {
     /// Registrations.
     pub registry: Arc<Registry>,
+    /// Runs hook calls (`/hooks/{id}` and `execute`).
+    pub pipeline: Arc<Pipeline>,
+    /// The sandbox (for its gauges).
+    pub runtime: Arc<Runtime>,
+    /// The execution journal (`/api/v1/logs`).
+    pub journal: Arc<Journal>,
+    /// Prometheus metrics (`/metrics`).
+    pub metrics: Arc<Metrics>,
     /// Server settings.
     pub config: Arc<ServerConfig>,
     /// The admin API token.
     pub admin: Arc<AdminToken>,
-    /// The execution journal.
-    pub journal: Arc<Journal>,
-    /// Answers kept for retries.
-    pub replays: Arc<ReplayCache>,
-    /// Prometheus metrics.
-    pub metrics: Arc<Metrics>,
-}
-
-impl AppState {
-    /// The state for `registry` with `config` and `admin`: opens the
-    /// execution journal in the registry's database and starts its
-    /// once-a-minute pruning (needs a tokio runtime).
-    ///
-    /// # Errors
-    ///
-    /// The journal's tree cannot be opened.
-    pub fn new(
-        registry: Arc<Registry>,
-        config: ServerConfig,
-        admin: AdminToken,
-    ) -> anyhow::Result<AppState> {
-        let journal = Journal::open(registry.store(), config.journal)?;
-        journal.prune_periodically();
-        Ok(AppState {
-            metrics: registry.metrics().clone(),
-            replays: Arc::new(ReplayCache::new(
-                config.replay_ttl,
-                crate::replay::DEFAULT_CAPACITY,
-            )),
-            journal,
-            registry,
-            config: Arc::new(config),
-            admin: Arc::new(admin),
-        })
-    }
 }
 
 /// Reads a request body of at most `limit` bytes that arrives within `timeout`.
@@ -162,10 +136,9 @@ pub async fn read_body(
 async fn metrics(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> impl axum::response::IntoResponse {
-    let text = state.metrics.render(
-        state.registry.runtime().calls_in_flight(),
-        state.journal.len(),
-    );
+    let text = state
+        .metrics
+        .render(state.runtime.calls_in_flight(), state.journal.len());
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -1,11 +1,14 @@
 //! `hookwarden invoke`: one offline run of a plugin, through the server's pipeline, and its report.
 
 use crate::contract::{Finding, Severity};
-use crate::exec::{self, Execution, HookRun, Reply};
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
+use crate::pipeline::{Answer, Execution, HookRun, Pipeline, Sinks, Source};
 use crate::policy::{FailurePolicy, Outcome};
-use crate::runtime::{LogLevel, LogLine, Plugin, Runtime, RuntimeConfig, Settings};
+use crate::registry::plugin_id;
+use crate::reply::Reply;
+use crate::runtime::{LogLevel, LogLine, Plugin, Runtime, RuntimeConfig};
+use crate::store::Settings;
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
 use serde_json::Value;
@@ -93,11 +96,15 @@ pub(super) async fn run(args: InvokeArgs) -> anyhow::Result<ExitCode> {
     let request = read_request(&args)?;
     let bytes = std::fs::read(&args.plugin)
         .with_context(|| format!("cannot read the plugin {}", args.plugin.display()))?;
+    let id = plugin_id(&bytes);
     let (runtime, plugin) = compile(bytes)
         .await
         .with_context(|| format!("{} is not a usable plugin", args.plugin.display()))?;
 
     let hook = HookRun {
+        id: "invoke".into(),
+        plugin_id: id,
+        record_bodies: false,
         hook_type: args.hook_type,
         plugin: Arc::new(plugin),
         settings: Arc::new(settings),
@@ -105,9 +112,16 @@ pub(super) async fn run(args: InvokeArgs) -> anyhow::Result<ExitCode> {
         failure_policy: FailurePolicy::default(),
         gate: runtime.call_gate(),
     };
-    let execution = exec::execute(&runtime, &hook, &request, std::time::Instant::now())
+    // No sinks: nothing is kept, counted or journaled offline. The source
+    // only matters to the sinks.
+    let pipeline = Pipeline::new(Arc::new(runtime), Sinks::default());
+    let answer = pipeline
+        .call(&hook, Source::Execute, &request, std::time::Instant::now())
         .await
         .map_err(|e| anyhow!("the request is not a {} request: {e}", args.hook_type))?;
+    let Answer::Ran(execution) = answer else {
+        bail!("a pipeline without a replay cache replayed an answer")
+    };
 
     let report = Report::new(&args.plugin, hook.hook_type, hook.limits, &execution);
     if args.json {
@@ -366,7 +380,7 @@ mod tests {
     fn the_text_report_names_every_fact() {
         let execution = execution(
             Outcome::Trapped,
-            Reply::Json(crate::exec::JsonBody::new(serde_json::json!({"k": 1}))),
+            Reply::Json(crate::reply::JsonBody::new(serde_json::json!({"k": 1}))),
         );
         let report = Report::new(
             Path::new("p.wasm"),

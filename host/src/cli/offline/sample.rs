@@ -1,7 +1,7 @@
 //! `hookwarden sample`: the sample requests of [`crate::samples`], with a fresh `eventId` and `eventTime`.
 
+use crate::clock::now_timestamp;
 use crate::hook_type::HookType;
-use crate::registry::now_timestamp;
 use crate::samples;
 use anyhow::{Context, bail};
 use rand::Rng;

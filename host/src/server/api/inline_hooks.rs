@@ -11,16 +11,15 @@
 //! client that changes one field sends the others as they are (the CLI's
 //! `hook update` does).
 
-use crate::exec::{self, Execution};
 use crate::hook_type::HookType;
-use crate::journal::Source;
 use crate::limits::LimitOverrides;
+use crate::pipeline::{Answer, Execution, Source};
 use crate::policy::{FailurePolicy, Outcome};
 use crate::registry::HookSpec;
-use crate::runtime::Settings;
 use crate::server::error::ApiError;
-use crate::server::hooks::{record, reject, reply_response};
+use crate::server::hooks::answer_response;
 use crate::server::{AppState, read_body};
+use crate::store::Settings;
 use crate::store::{HookRecord, HookStatus};
 use axum::Json;
 use axum::body::Body;
@@ -591,19 +590,14 @@ pub async fn execute(
         state.config.body_timeout.min(hook.run.limits.time_budget()),
     )
     .await?;
-    let execution = match exec::execute(state.registry.runtime(), &hook.run, &bytes, arrived).await
+    let answer = state
+        .pipeline
+        .call(&hook.run, Source::Execute, &bytes, arrived)
+        .await?;
+    if let Answer::Ran(execution) = &answer
+        && execution.outcome != Outcome::Ok
     {
-        Ok(execution) => execution,
-        Err(e) => {
-            let error = ApiError::from(e);
-            let (status, reason) = (error.status().as_u16(), error.to_string());
-            reject(&state, &hook, Source::Execute, status, reason);
-            return Err(error);
-        }
-    };
-    record(&state, &hook, Source::Execute, &execution, Some(&bytes));
-    if execution.outcome != Outcome::Ok {
-        return Err(ApiError::HookFailed(failure_causes(&execution)));
+        return Err(ApiError::HookFailed(failure_causes(execution)));
     }
-    Ok(reply_response(&execution))
+    Ok(answer_response(&answer))
 }

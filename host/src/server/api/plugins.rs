@@ -39,7 +39,7 @@ pub async fn upload(
 
 /// `GET /api/v1/plugins`.
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PluginRecord>>, ApiError> {
-    Ok(Json(state.registry.plugins()?))
+    Ok(Json(state.registry.plugins().await?))
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -56,8 +56,8 @@ pub async fn get(
 ) -> Result<Json<PluginRecord>, ApiError> {
     state
         .registry
-        .store()
-        .plugin(&id)?
+        .plugin_record(&id)
+        .await?
         .map(Json)
         .ok_or_else(|| not_found(&id))
 }
