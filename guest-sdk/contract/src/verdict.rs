@@ -82,9 +82,7 @@ impl Verdict {
             }
         })
     }
-}
 
-impl Verdict {
     /// The verdict as the host acts on it: the body to send, or the
     /// [reason](Verdict::reason) it is refused; the findings either way.
     pub fn into_result(self) -> (Result<OktaBody, String>, Vec<Finding>) {
