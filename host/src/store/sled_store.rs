@@ -18,6 +18,10 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long [`SledStore::open`] waits for the database's file lock: 2 s.
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// The sled database of registrations (see the module documentation).
 #[derive(Clone)]
@@ -68,12 +72,28 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 impl SledStore {
     /// Opens (or creates) the database under `data_dir/db`.
     ///
+    /// sled's file lock can outlive a closed database for a moment (its
+    /// background flushes finish on their own threads), so a lock that is
+    /// taken is tried again for up to 2 s before giving up.
+    ///
     /// # Errors
     ///
     /// Fails if the directory cannot be created or the database opened
-    /// (for example when another process holds it).
+    /// (for example when another process holds it for more than 2 s).
     pub fn open(data_dir: &Path) -> Result<SledStore, StoreError> {
-        let db = sled::Config::new().path(data_dir.join("db")).open()?;
+        let config = sled::Config::new().path(data_dir.join("db"));
+        let started = Instant::now();
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock")
+                        && started.elapsed() < LOCK_WAIT =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                opened => break opened?,
+            }
+        };
         Ok(SledStore {
             plugins: db.open_tree("plugins")?,
             plugin_bytes: db.open_tree("plugin_bytes")?,
@@ -186,6 +206,19 @@ mod tests {
     async fn the_sled_store_keeps_the_storage_contract() {
         let dir = tempfile::tempdir().unwrap();
         super::super::tests::check_backend(&SledStore::open(dir.path()).unwrap()).await;
+    }
+
+    #[test]
+    fn a_database_held_open_is_refused_after_the_lock_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = SledStore::open(dir.path()).unwrap();
+        let started = Instant::now();
+        let refused = SledStore::open(dir.path()).err().expect("the lock is held");
+        assert!(started.elapsed() >= LOCK_WAIT, "{:?}", started.elapsed());
+        assert!(
+            refused.to_string().contains("could not acquire lock"),
+            "{refused}"
+        );
     }
 
     #[tokio::test]
