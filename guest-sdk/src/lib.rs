@@ -74,14 +74,17 @@
 //!   (allowed commands, patch paths, reserved claims, size). The builders
 //!   here produce well-formed commands but do not know which hook type you
 //!   answer, so they cannot stop you from, say, sending a SAML patch to a
-//!   token hook.
+//!   token hook; `testing::run` applies the host's own checks (the
+//!   [`contract`] crate's) in unit tests.
 //!
 //! # Testing on the native target
 //!
 //! The crate compiles natively too. There the host imports are replaced by
 //! an in-memory stand-in: `testing::run` calls a handler with given
-//! settings and returns its answer and log lines, and
-//! [`Response::to_okta_json`] shows the JSON Okta would receive.
+//! settings and returns its answer, the host's judgement of it (its
+//! findings, and whether the host would send it) and the log lines the
+//! host would keep; [`Response::to_okta_json`] shows the JSON Okta would
+//! receive.
 
 pub mod data;
 pub mod log;
@@ -113,8 +116,13 @@ pub use bindings::hookwarden::inline_hook::types::{
     PatchOperation, RawCommand, RegistrationAction, Request, Response, TelephonyResult,
     TelephonyStatus,
 };
+/// Okta's contract as the host applies it: hook types, wire names, the
+/// envelope parser, the answer model and Okta's rules for answers.
+pub use hookwarden_contract as contract;
+/// Okta's hook types, as the host knows them (from the contract crate).
+pub use hookwarden_contract::HookType;
 pub use patch::{Patch, SamlAttribute};
-pub use request::{HookType, RegistrationKind};
+pub use request::RegistrationKind;
 /// The `serde_json` this crate uses, so plugins need no dependency of
 /// their own for `json!` and `Value`.
 pub use serde_json;

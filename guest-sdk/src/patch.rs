@@ -17,17 +17,9 @@ pub const NAME_FORMAT_URI: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:u
 /// SAML `NameFormat` "unspecified".
 pub const NAME_FORMAT_UNSPECIFIED: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified";
 
-/// Escapes one reference token of an RFC 6901 JSON pointer: `~` becomes
-/// `~0` and `/` becomes `~1`.
-///
-/// ```
-/// use hookwarden_guest::patch::escape_token;
-///
-/// assert_eq!(escape_token("http://example.com/claims/a~b"), "http:~1~1example.com~1claims~1a~0b");
-/// ```
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+/// Escapes one reference token of an RFC 6901 JSON pointer (the host's
+/// own escaping, from the contract crate).
+pub use hookwarden_contract::pointer::escape_token;
 
 /// The patch path of a claim (or SAML attribute) named `name`:
 /// `/claims/<name>`, with `name` escaped.
@@ -42,8 +34,8 @@ pub fn claim_path(name: &str) -> String {
     format!("/claims/{}", escape_token(name))
 }
 
-/// The lifetime path of a token patch.
-pub const LIFETIME_PATH: &str = "/token/lifetime/expiration";
+/// The lifetime path of a token patch, `/token/lifetime/expiration`.
+pub use hookwarden_contract::wire::LIFETIME_PATH;
 
 /// The operations of one token or assertion patch, in order.
 ///

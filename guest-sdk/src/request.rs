@@ -1,74 +1,13 @@
-//! The request side: hook types and typed access to Okta's `data`.
+//! The request side: the envelope, the hook type and typed access to Okta's `data`.
 
 use crate::data::{
     ImportData, PasswordImportData, RegistrationData, SamlData, TelephonyData, TokenData,
 };
-use crate::{Error, Request, Result};
+use crate::{Error, HookType, Request, Result};
+use hookwarden_contract::envelope::{Envelope, EnvelopeError};
+use hookwarden_contract::wire;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-/// The six kinds of Okta inline hook, named after what they act on.
-///
-/// ```
-/// use hookwarden_guest::HookType;
-///
-/// let t = HookType::from_event_type("com.okta.oauth2.tokens.transform");
-/// assert_eq!(t, Some(HookType::Token));
-/// assert_eq!(HookType::Token.event_type(), "com.okta.oauth2.tokens.transform");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HookType {
-    /// Token hook, `com.okta.oauth2.tokens.transform`.
-    Token,
-    /// SAML assertion hook, `com.okta.saml.tokens.transform`.
-    Saml,
-    /// User-import hook, `com.okta.import.transform`.
-    Import,
-    /// Registration hook (self-service registration and progressive
-    /// profiling), `com.okta.user.pre-registration`.
-    Registration,
-    /// Password-import hook, `com.okta.user.credential.password.import`.
-    PasswordImport,
-    /// Telephony hook, `com.okta.telephony.provider`.
-    Telephony,
-}
-
-impl HookType {
-    /// Every hook type.
-    pub const ALL: [HookType; 6] = [
-        HookType::Token,
-        HookType::Saml,
-        HookType::Import,
-        HookType::Registration,
-        HookType::PasswordImport,
-        HookType::Telephony,
-    ];
-
-    /// Okta's `eventType` (and hook `type`) for this hook type.
-    pub fn event_type(self) -> &'static str {
-        match self {
-            HookType::Token => "com.okta.oauth2.tokens.transform",
-            HookType::Saml => "com.okta.saml.tokens.transform",
-            HookType::Import => "com.okta.import.transform",
-            HookType::Registration => "com.okta.user.pre-registration",
-            HookType::PasswordImport => "com.okta.user.credential.password.import",
-            HookType::Telephony => "com.okta.telephony.provider",
-        }
-    }
-
-    /// The hook type whose `eventType` is `event_type`, if any.
-    pub fn from_event_type(event_type: &str) -> Option<HookType> {
-        HookType::ALL
-            .into_iter()
-            .find(|t| t.event_type() == event_type)
-    }
-}
-
-impl std::fmt::Display for HookType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.event_type())
-    }
-}
 
 /// Which flow fired a registration hook (Okta's `requestType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,45 +20,19 @@ pub enum RegistrationKind {
     ProgressiveProfile,
 }
 
-/// The envelope members [`Request::from_json`] reads. Every member but
-/// `eventType` and `data` may be absent or `null`, as the host accepts.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Envelope {
-    event_type: String,
-    #[serde(default)]
-    event_type_version: Option<Value>,
-    #[serde(default)]
-    cloud_event_version: Option<Value>,
-    #[serde(default)]
-    content_type: Option<String>,
-    #[serde(default)]
-    event_id: Option<String>,
-    #[serde(default)]
-    event_time: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    request_type: Option<String>,
-    data: serde_json::Map<String, Value>,
-}
-
-/// A version member as text: a string as is, a number as its JSON text
-/// (`1` -> "1", `0.1` -> "0.1"), absent or `null` as `default`.
-fn version(value: Option<Value>, field: &str, default: &str) -> Result<String> {
-    match value {
-        None | Some(Value::Null) => Ok(default.into()),
-        Some(Value::String(s)) => Ok(s),
-        Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(_) => Err(Error::new(format!(
-            "request envelope: {field} must be a string or a number"
-        ))),
-    }
+/// The SDK's error for a request body the host would refuse with a 400.
+fn envelope_error(e: EnvelopeError) -> Error {
+    let text = match e {
+        EnvelopeError::WrongType { field, expected } => format!("{field} must be {expected}"),
+        other => other.to_string(),
+    };
+    Error::new(format!("request envelope: {text}"))
 }
 
 impl Request {
-    /// Parses the body Okta POSTs (the full envelope) into a `Request`, as
-    /// the host does before calling a handler. Useful in tests.
+    /// Parses the body Okta POSTs (the full envelope) into a `Request` with
+    /// the host's own parser (`hookwarden_contract::envelope`), so a test
+    /// request is one the host would accept. Useful in tests.
     ///
     /// `eventType` and `data` (an object) are required; `eventTypeVersion`,
     /// `cloudEventVersion` and `contentType` default to `"1.0"`, `"0.1"`
@@ -148,18 +61,17 @@ impl Request {
     ///
     /// If `body` is not such a JSON object.
     pub fn from_json(body: &str) -> Result<Request> {
-        let e: Envelope =
-            serde_json::from_str(body).map_err(|e| Error::new(format!("request envelope: {e}")))?;
+        let e = Envelope::parse(body.as_bytes()).map_err(envelope_error)?;
         Ok(Request {
             event_type: e.event_type,
-            event_type_version: version(e.event_type_version, "eventTypeVersion", "1.0")?,
-            cloud_event_version: version(e.cloud_event_version, "cloudEventVersion", "0.1")?,
-            content_type: e.content_type.unwrap_or_else(|| "application/json".into()),
-            event_id: e.event_id.unwrap_or_default(),
-            event_time: e.event_time.unwrap_or_default(),
-            source: e.source.unwrap_or_default(),
+            event_type_version: e.event_type_version,
+            cloud_event_version: e.cloud_event_version,
+            content_type: e.content_type,
+            event_id: e.event_id,
+            event_time: e.event_time,
+            source: e.source,
             request_type: e.request_type,
-            data: Value::Object(e.data).to_string(),
+            data: e.data.to_string(),
         })
     }
 
@@ -278,8 +190,8 @@ impl Request {
             )));
         }
         match self.request_type.as_deref() {
-            None | Some("self.service.registration") => Ok(RegistrationKind::SelfService),
-            Some("progressive.profile") => Ok(RegistrationKind::ProgressiveProfile),
+            None | Some(wire::SELF_SERVICE_REGISTRATION) => Ok(RegistrationKind::SelfService),
+            Some(wire::PROGRESSIVE_PROFILE) => Ok(RegistrationKind::ProgressiveProfile),
             Some(other) => Err(Error::new(format!(
                 "unknown registration requestType `{other}`"
             ))),

@@ -1,12 +1,15 @@
-//! Building the answer: helpers on the WIT types.
+//! Building the answer: helpers on the WIT types, and their conversion
+//! into the contract crate's neutral model, which makes Okta's JSON.
 
 use crate::{
     ActionUpdate, Command, CredentialVerdict, Error, ErrorCause, HookError, ImportResult, Patch,
     PatchOp, PatchOperation, RawCommand, RegistrationAction, Response, Result, TelephonyResult,
     TelephonyStatus,
 };
+use hookwarden_contract::answer as neutral;
+use hookwarden_contract::okta_json::JsonText;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 fn object_json(what: &str, value: impl Serialize) -> Result<String> {
     match serde_json::to_value(value)? {
@@ -275,95 +278,86 @@ impl Response {
     /// valid JSON, as can happen with [`raw_json`](Response::raw_json) or
     /// hand-made commands. The host would reject such an answer.
     pub fn to_okta_json(&self) -> Result<Value> {
-        let mut answer = Map::new();
-        if !self.commands.is_empty() {
-            let commands = self
-                .commands
-                .iter()
-                .enumerate()
-                .map(|(i, c)| command_json(c).map_err(|e| e.context(format!("commands[{i}]"))))
-                .collect::<Result<Vec<_>>>()?;
-            answer.insert("commands".into(), Value::Array(commands));
+        hookwarden_contract::okta_json::to_okta_json(&self.to_neutral()).map_err(|e| {
+            let at = match e.part {
+                JsonText::CommandValue(i) => format!("commands[{i}]: value"),
+                JsonText::PatchValue { command, operation } => {
+                    let path = match &self.commands[command] {
+                        Command::IdentityPatch(ops)
+                        | Command::AccessPatch(ops)
+                        | Command::AssertionPatch(ops) => ops[operation].path.as_str(),
+                        _ => "value",
+                    };
+                    format!("commands[{command}]: {path}")
+                }
+                JsonText::DebugContext => "debugContext".to_owned(),
+            };
+            Error::new(format!("{at}: {}", e.message))
+        })
+    }
+
+    /// The answer in the contract crate's neutral model: this crate's one
+    /// conversion from its WIT types. [`to_okta_json`](Response::to_okta_json)
+    /// and `testing`'s judgement start from it, as the host's do.
+    pub(crate) fn to_neutral(&self) -> neutral::Answer {
+        neutral::Answer {
+            commands: self.commands.iter().map(command).collect(),
+            error: self.error.as_ref().map(HookError::to_neutral),
+            debug_context: self.debug_context.clone(),
         }
-        if let Some(error) = &self.error {
-            answer.insert("error".into(), error.to_okta_json());
-        }
-        if let Some(text) = &self.debug_context {
-            answer.insert("debugContext".into(), parse(text, "debugContext")?);
-        }
-        Ok(Value::Object(answer))
     }
 }
 
-fn parse(text: &str, what: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::new(format!("{what}: not valid JSON ({e})")))
-}
-
-fn patch_json(ops: &[PatchOperation]) -> Result<Value> {
+fn patch(ops: &[PatchOperation]) -> Vec<neutral::PatchOperation> {
     ops.iter()
-        .map(|op| {
-            let name = match op.op {
-                PatchOp::Add => "add",
-                PatchOp::Replace => "replace",
-                PatchOp::Remove => "remove",
-            };
-            let mut obj = Map::new();
-            obj.insert("op".into(), name.into());
-            obj.insert("path".into(), op.path.clone().into());
-            if let Some(text) = &op.value {
-                obj.insert("value".into(), parse(text, &op.path)?);
-            }
-            Ok(Value::Object(obj))
+        .map(|op| neutral::PatchOperation {
+            op: match op.op {
+                PatchOp::Add => neutral::PatchOp::Add,
+                PatchOp::Replace => neutral::PatchOp::Replace,
+                PatchOp::Remove => neutral::PatchOp::Remove,
+            },
+            path: op.path.clone(),
+            value: op.value.clone(),
         })
         .collect()
 }
 
-fn command_json(command: &Command) -> Result<Value> {
-    let (kind, value) = match command {
-        Command::IdentityPatch(ops) => ("com.okta.identity.patch", patch_json(ops)?),
-        Command::AccessPatch(ops) => ("com.okta.access.patch", patch_json(ops)?),
-        Command::AssertionPatch(ops) => ("com.okta.assertion.patch", patch_json(ops)?),
-        Command::AppUserProfileUpdate(text) => {
-            ("com.okta.appUser.profile.update", parse(text, "value")?)
-        }
-        Command::UserProfileUpdate(text) => ("com.okta.user.profile.update", parse(text, "value")?),
-        Command::ProgressiveProfileUpdate(text) => (
-            "com.okta.user.progressive.profile.update",
-            parse(text, "value")?,
-        ),
-        Command::ActionUpdate(update) => ("com.okta.action.update", action_json(*update)),
-        Command::UserUpdate(id) => ("com.okta.user.update", json!({ "id": id })),
-        Command::TelephonyAction(results) => (
-            "com.okta.telephony.action",
-            results.iter().map(TelephonyResult::to_okta_json).collect(),
-        ),
-        Command::Raw(raw) => {
-            return Ok(json!({"type": raw.type_, "value": parse(&raw.value, "value")?}));
-        }
-    };
-    Ok(json!({"type": kind, "value": value}))
-}
-
-fn action_json(update: ActionUpdate) -> Value {
+fn action(update: ActionUpdate) -> neutral::ActionUpdate {
     match update {
-        ActionUpdate::ImportResult(r) => json!({"result": match r {
-            ImportResult::CreateUser => "CREATE_USER",
-            ImportResult::LinkUser => "LINK_USER",
-        }}),
-        ActionUpdate::Registration(r) => json!({"registration": match r {
-            RegistrationAction::Allow => "ALLOW",
-            RegistrationAction::Deny => "DENY",
-        }}),
-        ActionUpdate::Credential(c) => json!({"credential": match c {
-            CredentialVerdict::Verified => "VERIFIED",
-            CredentialVerdict::Unverified => "UNVERIFIED",
-        }}),
+        ActionUpdate::ImportResult(r) => neutral::ActionUpdate::ImportResult(match r {
+            ImportResult::CreateUser => neutral::ImportResult::CreateUser,
+            ImportResult::LinkUser => neutral::ImportResult::LinkUser,
+        }),
+        ActionUpdate::Registration(r) => neutral::ActionUpdate::Registration(match r {
+            RegistrationAction::Allow => neutral::RegistrationAction::Allow,
+            RegistrationAction::Deny => neutral::RegistrationAction::Deny,
+        }),
+        ActionUpdate::Credential(c) => neutral::ActionUpdate::Credential(match c {
+            CredentialVerdict::Verified => neutral::CredentialVerdict::Verified,
+            CredentialVerdict::Unverified => neutral::CredentialVerdict::Unverified,
+        }),
     }
 }
 
-fn insert_some(obj: &mut Map<String, Value>, key: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        obj.insert(key.into(), v.clone().into());
+fn command(command: &Command) -> neutral::Command {
+    match command {
+        Command::IdentityPatch(ops) => neutral::Command::IdentityPatch(patch(ops)),
+        Command::AccessPatch(ops) => neutral::Command::AccessPatch(patch(ops)),
+        Command::AssertionPatch(ops) => neutral::Command::AssertionPatch(patch(ops)),
+        Command::AppUserProfileUpdate(text) => neutral::Command::AppUserProfileUpdate(text.clone()),
+        Command::UserProfileUpdate(text) => neutral::Command::UserProfileUpdate(text.clone()),
+        Command::ProgressiveProfileUpdate(text) => {
+            neutral::Command::ProgressiveProfileUpdate(text.clone())
+        }
+        Command::ActionUpdate(update) => neutral::Command::ActionUpdate(action(*update)),
+        Command::UserUpdate(id) => neutral::Command::UserUpdate(id.clone()),
+        Command::TelephonyAction(results) => neutral::Command::TelephonyAction(
+            results.iter().map(TelephonyResult::to_neutral).collect(),
+        ),
+        Command::Raw(raw) => neutral::Command::Raw {
+            kind: raw.type_.clone(),
+            value: raw.value.clone(),
+        },
     }
 }
 
@@ -434,17 +428,18 @@ impl HookError {
 
     /// The error in Okta's JSON shape (`errorSummary` omitted when unset).
     pub fn to_okta_json(&self) -> Value {
-        let mut obj = Map::new();
-        insert_some(&mut obj, "errorSummary", &self.error_summary);
-        obj.insert(
-            "errorCauses".into(),
-            self.error_causes
+        self.to_neutral().to_okta_json()
+    }
+
+    fn to_neutral(&self) -> neutral::HookError {
+        neutral::HookError {
+            error_summary: self.error_summary.clone(),
+            error_causes: self
+                .error_causes
                 .iter()
-                .map(ErrorCause::to_okta_json)
-                .collect::<Vec<_>>()
-                .into(),
-        );
-        Value::Object(obj)
+                .map(ErrorCause::to_neutral)
+                .collect(),
+        }
     }
 }
 
@@ -526,13 +521,17 @@ impl ErrorCause {
 
     /// The cause in Okta's JSON shape (unset members omitted).
     pub fn to_okta_json(&self) -> Value {
-        let mut obj = Map::new();
-        insert_some(&mut obj, "errorSummary", &self.error_summary);
-        insert_some(&mut obj, "reason", &self.reason);
-        insert_some(&mut obj, "locationType", &self.location_type);
-        insert_some(&mut obj, "location", &self.location);
-        insert_some(&mut obj, "domain", &self.domain);
-        Value::Object(obj)
+        self.to_neutral().to_okta_json()
+    }
+
+    fn to_neutral(&self) -> neutral::ErrorCause {
+        neutral::ErrorCause {
+            error_summary: self.error_summary.clone(),
+            reason: self.reason.clone(),
+            location_type: self.location_type.clone(),
+            location: self.location.clone(),
+            domain: self.domain.clone(),
+        }
     }
 }
 
@@ -583,16 +582,19 @@ impl TelephonyResult {
 
     /// The result in Okta's JSON shape (unset members omitted).
     pub fn to_okta_json(&self) -> Value {
-        let status = match self.status {
-            TelephonyStatus::Successful => "SUCCESSFUL",
-            TelephonyStatus::Pending => "PENDING",
-            TelephonyStatus::Failed => "FAILED",
-        };
-        let mut obj = Map::new();
-        obj.insert("status".into(), status.into());
-        insert_some(&mut obj, "provider", &self.provider);
-        insert_some(&mut obj, "transactionId", &self.transaction_id);
-        insert_some(&mut obj, "transactionMetadata", &self.transaction_metadata);
-        Value::Object(obj)
+        self.to_neutral().to_okta_json()
+    }
+
+    fn to_neutral(&self) -> neutral::TelephonyResult {
+        neutral::TelephonyResult {
+            status: match self.status {
+                TelephonyStatus::Successful => neutral::TelephonyStatus::Successful,
+                TelephonyStatus::Pending => neutral::TelephonyStatus::Pending,
+                TelephonyStatus::Failed => neutral::TelephonyStatus::Failed,
+            },
+            provider: self.provider.clone(),
+            transaction_id: self.transaction_id.clone(),
+            transaction_metadata: self.transaction_metadata.clone(),
+        }
     }
 }

@@ -5,7 +5,8 @@
 //! the [`runtime`] under its [`limits`], converts the [`answer`] to Okta's
 //! JSON, checks it against the [`contract`], and falls back to the
 //! [`policy`]'s safe answer on any failure. The [`registry`] keeps
-//! compiled plugins and hooks live over the sled [`store`].
+//! compiled plugins and hooks live over the [`store`] (sled by default);
+//! [`app`] builds and wires every part.
 
 pub mod admin_schema;
 pub mod admin_token;
@@ -14,12 +15,14 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod contract;
+/// Okta's rules for answers ([`hookwarden_contract::check`]).
+pub use hookwarden_contract::check as contract;
 pub mod envelope;
 pub mod example_plugins;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod hook_type;
+/// Okta's hook types ([`hookwarden_contract::hook_type`]).
+pub use hookwarden_contract::hook_type;
 pub mod ids;
 pub mod journal;
 pub mod limits;
@@ -35,4 +38,4 @@ pub mod samples;
 pub mod server;
 pub mod store;
 pub(crate) mod telemetry;
-mod text;
+use hookwarden_contract::text;

@@ -40,16 +40,12 @@ pub(crate) const DEFAULT_MEMORY_BYTES: u64 = 128 << 20;
 /// Hard ceiling for any per-hook memory cap: 512 MiB (it sizes the pooling
 /// allocator's slots, so it is fixed for the process).
 pub(crate) const MAX_MEMORY_BYTES: u64 = 512 << 20;
-/// Default number of log lines kept from one call: 64. Later lines are
-/// counted and dropped.
-pub(crate) const DEFAULT_MAX_LOG_LINES: u32 = 64;
-/// Default byte cap on one log message: 4 KiB. Longer messages are cut at a
-/// character boundary and marked as cut.
-pub(crate) const DEFAULT_MAX_LOG_LINE_BYTES: u32 = 4096;
-/// Default byte cap on all the log messages of one call together: 16 KiB.
-/// Past it, later lines are counted and dropped, so one call's lines in the
-/// journal and the server log stay small whatever the plugin logs.
-pub(crate) const DEFAULT_MAX_LOG_BYTES: u32 = 16 << 10;
+/// The default log bounds of one call: 64 lines, 4 KiB a line, 16 KiB in
+/// all. They live in the contract crate, so the guest SDK's native
+/// `testing` keeps a plugin's lines as the host does.
+pub(crate) use hookwarden_contract::logs::{
+    DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_LINE_BYTES, DEFAULT_MAX_LOG_LINES,
+};
 
 /// The limits one plugin call runs under.
 ///

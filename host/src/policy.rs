@@ -13,6 +13,7 @@
 //! the reason also shows in Okta's System Log (`inline_hook.response.processed`).
 
 use crate::hook_type::HookType;
+use hookwarden_contract::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -87,7 +88,7 @@ impl FailurePolicy {
                     .as_deref()
                     .unwrap_or(DEFAULT_REGISTRATION_MESSAGE);
                 json!({
-                    "commands": [{"type": "com.okta.action.update", "value": {"registration": "DENY"}}],
+                    "commands": [{"type": wire::ACTION_UPDATE, "value": {"registration": wire::DENY}}],
                     "error": {"errorSummary": message, "errorCauses": [{
                         "errorSummary": message,
                         "reason": "HOOK_FAILURE",
@@ -98,7 +99,7 @@ impl FailurePolicy {
                 })
             }
             HookType::PasswordImport => json!({
-                "commands": [{"type": "com.okta.action.update", "value": {"credential": "UNVERIFIED"}}],
+                "commands": [{"type": wire::ACTION_UPDATE, "value": {"credential": wire::UNVERIFIED}}],
                 "debugContext": debug
             }),
             HookType::Telephony => json!({

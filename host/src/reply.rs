@@ -1,5 +1,6 @@
 //! What is sent back for a hook call: 204, or 200 with a JSON body encoded once.
 
+use hookwarden_contract::verdict::OktaBody;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -38,6 +39,17 @@ impl JsonBody {
     /// The answer as sent: compact JSON text.
     pub fn encoded(&self) -> &bytes::Bytes {
         &self.encoded
+    }
+}
+
+impl From<OktaBody> for JsonBody {
+    /// The body the contract's judgement built, with the encoding it
+    /// checked (the same compact JSON as [`JsonBody::new`]'s).
+    fn from(body: OktaBody) -> JsonBody {
+        JsonBody {
+            value: Arc::new(body.value),
+            encoded: body.encoded.into(),
+        }
     }
 }
 

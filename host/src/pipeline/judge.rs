@@ -2,13 +2,14 @@
 
 use super::{Execution, HookRun};
 use crate::answer;
-use crate::contract::{self, Finding, RequestFacts, Severity};
+use crate::contract::{Finding, RequestFacts, Severity};
 use crate::hook_type::HookType;
 use crate::policy::Outcome;
 use crate::reply::{JsonBody, Reply};
 use crate::runtime::bindings::types::Response;
 use crate::runtime::{CallFailure, CallReport};
 use crate::text::{cut, cut_str};
+use hookwarden_contract::verdict;
 use serde_json::Value;
 
 /// Bytes of a plugin's `debugContext` kept in the execution record: 16 KiB.
@@ -37,42 +38,12 @@ fn failure_outcome(failure: &CallFailure) -> Outcome {
     }
 }
 
-/// Checks the plugin's answer; returns the reply to send or the findings
-/// that make it invalid.
-fn checked_reply(
-    hook: HookType,
-    facts: &RequestFacts<'_>,
-    answer: Value,
-) -> (Result<Reply, String>, Vec<Finding>) {
-    let body = JsonBody::new(answer);
-    let findings = contract::check_answer(hook, facts, body.value(), body.encoded().len());
-    if contract::has_errors(&findings) {
-        let first = findings
-            .iter()
-            .find(|f| f.severity == Severity::Error)
-            .map(|f| format!("{}: {}", f.location, f.message))
-            .unwrap_or_default();
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let reason = format!("answer breaks Okta's rules ({errors} finding(s)); first: {first}");
-        return (Err(reason), findings);
-    }
-    let empty = body.value().as_object().is_some_and(|o| o.is_empty());
-    let reply = if empty && hook.allows_empty_response() {
-        Reply::NoContent
-    } else {
-        Reply::Json(body)
-    };
-    (Ok(reply), findings)
-}
-
 /// What became of a call: the reply or why there is none, and the findings.
 type Judged = (Result<Reply, (Outcome, String)>, Vec<Finding>);
 
-/// Judges the plugin's result: converts and checks an answer, or names the
-/// failure.
+/// Judges the plugin's result: names the failure, or judges the answer
+/// with the contract crate's [`verdict::judge`] (the guest SDK's native
+/// `testing` uses the same) and makes the reply of an accepted one.
 fn judge(
     hook: HookType,
     facts: &RequestFacts<'_>,
@@ -87,45 +58,21 @@ fn judge(
         }
         Ok(response) => response,
     };
-    // Bounded before anything is parsed: Okta takes at most 256 KB, and a
-    // few MB of JSON text would take the host longer to parse and check
-    // than the call's deadline allows.
-    let size = answer::lifted_size(&response);
-    if size >= contract::MAX_RESPONSE_BYTES {
-        let message = format!(
-            "the answer holds {size} bytes of text, more than Okta's 256 KB ({} bytes); it was not parsed",
-            contract::MAX_RESPONSE_BYTES
-        );
-        let finding = Finding {
-            severity: Severity::Error,
-            location: String::new(),
-            message: message.clone(),
-        };
-        return (
-            Err((
-                Outcome::InvalidAnswer,
-                format!("answer is too large: {message}"),
-            )),
-            vec![finding],
-        );
-    }
-    match answer::to_okta_json(&response) {
-        Err(e) => {
-            let finding = Finding {
-                severity: Severity::Error,
-                location: e.location.clone(),
-                message: e.message.clone(),
-            };
-            (
-                Err((Outcome::InvalidAnswer, format!("answer is not valid: {e}"))),
-                vec![finding],
-            )
+    // The verdict bounds the answer before anything is parsed: Okta takes
+    // at most 256 KB, and a few MB of JSON text would take the host longer
+    // to parse and check than the call's deadline allows.
+    let (body, findings) = verdict::judge(hook, facts, &answer::neutral(&response)).into_result();
+    let reply = match body {
+        Err(reason) => return (Err((Outcome::InvalidAnswer, reason)), findings),
+        Ok(body)
+            if body.value.as_object().is_some_and(|o| o.is_empty())
+                && hook.allows_empty_response() =>
+        {
+            Reply::NoContent
         }
-        Ok(answer) => match checked_reply(hook, facts, answer) {
-            (Ok(reply), findings) => (Ok(reply), findings),
-            (Err(reason), findings) => (Err((Outcome::InvalidAnswer, reason)), findings),
-        },
-    }
+        Ok(body) => Reply::Json(body.into()),
+    };
+    (Ok(reply), findings)
 }
 
 /// The execution of `hook` that ended with `report`, for the request

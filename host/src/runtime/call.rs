@@ -5,6 +5,7 @@ use super::host_api::LogLine;
 use super::{Plugin, Runtime};
 use crate::limits::Limits;
 use crate::text::cut;
+use hookwarden_contract::logs::LogBudget;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::OwnedSemaphorePermit;
@@ -155,10 +156,9 @@ pub(crate) struct CallState {
     limiter: CallLimiter,
     pub(super) settings: Arc<Settings>,
     pub(super) logs: Vec<LogLine>,
-    pub(super) dropped_log_lines: u32,
-    pub(super) max_log_lines: usize,
-    pub(super) max_log_line_bytes: usize,
-    pub(super) log_bytes_left: usize,
+    /// What is left of the call's log bounds (the contract crate's, which
+    /// the guest SDK's `testing` applies too).
+    pub(super) log_budget: LogBudget,
 }
 
 impl WasiView for CallState {
@@ -276,10 +276,11 @@ async fn run_in_store(
         },
         settings,
         logs: Vec::new(),
-        dropped_log_lines: 0,
-        max_log_lines: limits.max_log_lines as usize,
-        max_log_line_bytes: limits.max_log_line_bytes as usize,
-        log_bytes_left: limits.max_log_bytes as usize,
+        log_budget: LogBudget::new(
+            limits.max_log_lines as usize,
+            limits.max_log_line_bytes as usize,
+            limits.max_log_bytes as usize,
+        ),
     };
     let mut store = Store::new(&engine, state);
     store.limiter(|s| &mut s.limiter);
@@ -362,7 +363,7 @@ async fn run_in_store(
         fuel_consumed: limits.fuel.saturating_sub(fuel_left),
         peak_memory_bytes: state.limiter.peak,
         logs: state.logs,
-        dropped_log_lines: state.dropped_log_lines,
+        dropped_log_lines: state.log_budget.dropped(),
     }
 }
 

@@ -55,14 +55,10 @@ impl From<log::Level> for LogLevel {
 
 impl log::Host for CallState {
     fn log(&mut self, level: log::Level, message: String) {
-        if self.logs.len() >= self.max_log_lines || self.log_bytes_left == 0 {
-            self.dropped_log_lines += 1;
+        let Some(message) = self.log_budget.admit(message) else {
             return;
-        }
+        };
         let level = LogLevel::from(level);
-        let kept = self.max_log_line_bytes.min(self.log_bytes_left);
-        self.log_bytes_left -= message.len().min(kept);
-        let message = crate::text::cut(message, kept);
         // An event of the call's span; quoted and escaped, so a plugin
         // cannot forge log lines with line breaks or control characters.
         match level {

@@ -3,7 +3,7 @@
 use super::Misbehave;
 use hookwarden_guest::Request;
 use hookwarden_guest::serde_json::json;
-use hookwarden_guest::testing::{Run, run};
+use hookwarden_guest::testing::{Refusal, Run, run};
 use std::time::{Duration, Instant};
 
 const SAMPLE: &str = include_str!("../../../host/src/samples/telephony.json");
@@ -41,6 +41,23 @@ fn invalid_and_bad_json_build_answers_the_host_must_reject() {
     );
     let bad = call(&[("mode", "bad-json")]).result.unwrap();
     assert!(bad.to_okta_json().is_err());
+}
+
+#[test]
+fn the_host_refuses_the_invalid_bad_json_and_huge_answers() {
+    let invalid = call(&[("mode", "invalid")]);
+    assert_eq!(invalid.findings()[0].location, "commands[0].type");
+    let bad = call(&[("mode", "bad-json")]);
+    assert_eq!(
+        bad.verdict.as_ref().and_then(|v| v.refusal),
+        Some(Refusal::InvalidJson)
+    );
+    let huge = call(&[("mode", "huge"), ("size", "300000")]);
+    assert_eq!(
+        huge.verdict.as_ref().and_then(|v| v.refusal),
+        Some(Refusal::TooLarge)
+    );
+    assert!(call(&[]).is_accepted());
 }
 
 #[test]

@@ -1,8 +1,9 @@
-//! Cutting text the host keeps (reasons, log lines, findings) to a byte cap.
+//! Cutting text to a byte cap: log lines (see [`crate::logs`]), and the
+//! reasons and findings the host keeps.
 
 /// Cuts `text` to at most `max` bytes on a character boundary, marking the
 /// cut with `…[truncated]` (so the result may be up to 14 bytes longer).
-pub(crate) fn cut(mut text: String, max: usize) -> String {
+pub fn cut(mut text: String, max: usize) -> String {
     if text.len() > max {
         text.truncate(floor_char_boundary(&text, max));
         text.push_str("…[truncated]");
@@ -11,7 +12,7 @@ pub(crate) fn cut(mut text: String, max: usize) -> String {
 }
 
 /// [`cut`] for borrowed text: copies at most `max` bytes of it.
-pub(crate) fn cut_str(text: &str, max: usize) -> String {
+pub fn cut_str(text: &str, max: usize) -> String {
     if text.len() > max {
         let mut kept = text[..floor_char_boundary(text, max)].to_owned();
         kept.push_str("…[truncated]");

@@ -4,15 +4,8 @@ use super::envelope::describe;
 use super::{ACTION_UPDATE, Answer, Command, Report, RequestFacts, member, shape};
 use serde_json::Value;
 
-/// Sets attributes of the app user profile (they flow through mappings).
-pub(super) const APP_USER_PROFILE_UPDATE: &str = "com.okta.appUser.profile.update";
-/// Sets attributes of the Okta user profile.
-pub(super) const USER_PROFILE_UPDATE: &str = "com.okta.user.profile.update";
-/// Names the existing Okta user to link to, `{"id": "<okta user id>"}`.
-pub(super) const USER_UPDATE: &str = "com.okta.user.update";
-
-const CREATE_USER: &str = "CREATE_USER";
-const LINK_USER: &str = "LINK_USER";
+pub(super) use crate::wire::{APP_USER_PROFILE_UPDATE, USER_PROFILE_UPDATE, USER_UPDATE};
+use crate::wire::{CREATE_USER, LINK_USER};
 
 /// Checks a user import hook answer.
 pub(super) fn check(request: &RequestFacts<'_>, answer: &Answer<'_>, report: &mut Report) {
@@ -118,7 +111,7 @@ mod tests {
     use super::super::Finding;
     use super::super::test_support::*;
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::json;
 
     fn data(result: &str) -> Value {

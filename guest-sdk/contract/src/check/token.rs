@@ -3,10 +3,7 @@
 use super::patch::{self, Op, OpKind, Simulation};
 use super::{Answer, Command, Report, RequestFacts};
 
-/// Patches the ID token (`data.identity`).
-pub(super) const IDENTITY_PATCH: &str = "com.okta.identity.patch";
-/// Patches the access token (`data.access`).
-pub(super) const ACCESS_PATCH: &str = "com.okta.access.patch";
+pub(super) use crate::wire::{ACCESS_PATCH, IDENTITY_PATCH};
 
 /// The one path outside `/claims` a token patch may change.
 const LIFETIME_PATH: [&str; 3] = ["token", "lifetime", "expiration"];
@@ -314,7 +311,7 @@ mod tests {
     use super::super::test_support::*;
     use super::super::{Finding, Severity};
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::{Value, json};
 
     /// A request minting both tokens, shaped like Okta's example.

@@ -1,7 +1,7 @@
 //! Helpers shared by the contract module's unit tests.
 
 use super::{Finding, RequestFacts, Severity, check_answer};
-use crate::hook_type::HookType;
+use crate::HookType;
 use serde_json::Value;
 
 /// Checks `answer` against a request with this `requestType` and `data`,

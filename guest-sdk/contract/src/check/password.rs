@@ -1,6 +1,7 @@
 //! Password import hook answers (contract §2.5): `{"credential": "VERIFIED" | "UNVERIFIED"}`.
 
 use super::{ACTION_UPDATE, Answer, Report, shape};
+use crate::wire;
 
 /// Checks a password import hook answer.
 ///
@@ -9,7 +10,12 @@ use super::{ACTION_UPDATE, Answer, Report, shape};
 /// no meaning for `error` here, so it is left alone.
 pub(super) fn check(answer: &Answer<'_>, report: &mut Report) {
     for command in answer.commands_of(ACTION_UPDATE) {
-        shape::single_choice(command, "credential", &["VERIFIED", "UNVERIFIED"], report);
+        shape::single_choice(
+            command,
+            "credential",
+            &[wire::VERIFIED, wire::UNVERIFIED],
+            report,
+        );
     }
 }
 
@@ -18,7 +24,7 @@ mod tests {
     use super::super::Finding;
     use super::super::test_support::*;
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::{Value, json};
 
     fn run(value: Value) -> Vec<Finding> {

@@ -12,19 +12,19 @@
 //! might reject) and says so in a comment beside the rule.
 //!
 //! Layout: this file holds the public API and dispatch; `envelope.rs` checks
-//! the members every answer shares; `pointer.rs` and `patch.rs` parse and
-//! simulate JSON-Patch ops for `token.rs` and `saml.rs`; `shape.rs` holds the
+//! the members every answer shares; `patch.rs` (with the crate's
+//! [`pointer`](crate::pointer)) parses and simulates JSON-Patch ops for `token.rs` and `saml.rs`; `shape.rs` holds the
 //! small value-shape checks used by `import.rs`, `registration.rs`,
 //! `password.rs` and `telephony.rs`.
 
-use crate::hook_type::HookType;
+use crate::HookType;
+use crate::wire::ACTION_UPDATE;
 use serde_json::Value;
 
 mod envelope;
 mod import;
 mod password;
 mod patch;
-mod pointer;
 mod registration;
 mod saml;
 mod shape;
@@ -145,11 +145,6 @@ fn allowed_commands(hook: HookType) -> &'static [&'static str] {
         HookType::Telephony => &[telephony::TELEPHONY_ACTION],
     }
 }
-
-/// The one command name shared by three hook types, each with its own value
-/// shape: import `{result}`, registration `{registration}`, password import
-/// `{credential}`.
-const ACTION_UPDATE: &str = "com.okta.action.update";
 
 /// Reports every command whose `type` the hook type does not accept.
 fn check_commands_allowed(hook: HookType, answer: &Answer<'_>, report: &mut Report) {

@@ -1,11 +1,23 @@
-//! The six Okta inline-hook types and the facts about each that the host needs.
+//! The six Okta inline-hook types and the facts about each that the host and
+//! the guest SDK need.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// An Okta inline-hook type, named on the wire by its `eventType` string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// The order of the variants (and of [`HookType::ALL`]) is the order
+/// Okta's documentation lists them in; `Ord` follows it.
+///
+/// ```
+/// use hookwarden_contract::HookType;
+///
+/// let t = HookType::from_event_type("com.okta.oauth2.tokens.transform");
+/// assert_eq!(t, Some(HookType::Token));
+/// assert_eq!("password-import".parse(), Ok(HookType::PasswordImport));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum HookType {
     /// `com.okta.oauth2.tokens.transform`: ID and access token claims.
     #[serde(rename = "com.okta.oauth2.tokens.transform")]
@@ -51,6 +63,15 @@ impl HookType {
         }
     }
 
+    /// The hook type whose `eventType` is `event_type`, or `None` for one
+    /// Okta does not document (short names are not accepted here; see
+    /// [`FromStr`] for both).
+    pub fn from_event_type(event_type: &str) -> Option<HookType> {
+        HookType::ALL
+            .into_iter()
+            .find(|t| t.event_type() == event_type)
+    }
+
     /// A short lowercase name for command lines and logs (`token`, `saml`,
     /// `import`, `registration`, `password-import`, `telephony`).
     pub fn short_name(self) -> &'static str {
@@ -78,9 +99,16 @@ impl fmt::Display for HookType {
 }
 
 /// The error for a string that names no hook type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown hook type `{0}`")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownHookType(pub String);
+
+impl fmt::Display for UnknownHookType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown hook type `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownHookType {}
 
 impl FromStr for HookType {
     type Err = UnknownHookType;
@@ -105,6 +133,23 @@ mod tests {
             assert_eq!(t.short_name().parse::<HookType>(), Ok(t));
         }
         assert!("com.okta.unknown".parse::<HookType>().is_err());
+        assert_eq!(
+            "com.okta.unknown"
+                .parse::<HookType>()
+                .unwrap_err()
+                .to_string(),
+            "unknown hook type `com.okta.unknown`"
+        );
+    }
+
+    #[test]
+    fn from_event_type_knows_only_event_types() {
+        for t in HookType::ALL {
+            assert_eq!(HookType::from_event_type(t.event_type()), Some(t));
+            assert_eq!(t.to_string(), t.event_type());
+        }
+        assert_eq!(HookType::from_event_type("token"), None);
+        assert_eq!(HookType::from_event_type("com.okta.unknown"), None);
     }
 
     #[test]

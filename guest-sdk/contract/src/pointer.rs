@@ -1,5 +1,18 @@
 //! RFC 6901 JSON Pointers as Okta's patch `path`s use them (`/claims/http:~1~1example.com~1id`).
 
+/// Escapes one reference token of an RFC 6901 JSON pointer: `~` becomes
+/// `~0` and `/` becomes `~1` (in that order, so `~1` in a name stays a
+/// name, `~01`).
+///
+/// ```
+/// use hookwarden_contract::pointer::escape_token;
+///
+/// assert_eq!(escape_token("http://example.com/claims/a~b"), "http:~1~1example.com~1claims~1a~0b");
+/// ```
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
 /// Splits a pointer into its unescaped reference tokens.
 ///
 /// `""` (the whole document) gives no tokens; `"/"` gives one empty token.
@@ -8,7 +21,7 @@
 ///
 /// A sentence for a pointer that does not start with `/` or holds a `~` not
 /// followed by `0` or `1` (RFC 6901 defines only `~0` for `~` and `~1` for `/`).
-pub(super) fn parse(pointer: &str) -> Result<Vec<String>, String> {
+pub(crate) fn parse(pointer: &str) -> Result<Vec<String>, String> {
     if pointer.is_empty() {
         return Ok(Vec::new());
     }
@@ -48,10 +61,10 @@ fn unescape(token: &str) -> Result<String, String> {
 }
 
 /// Builds the pointer for `tokens`, escaping `~` and `/`.
-pub(super) fn join(tokens: &[String]) -> String {
+pub(crate) fn join(tokens: &[String]) -> String {
     tokens
         .iter()
-        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+        .map(|t| format!("/{}", escape_token(t)))
         .collect()
 }
 
@@ -90,6 +103,14 @@ mod tests {
     fn rejects_other_escapes() {
         assert!(parse("/claims/a~2b").unwrap_err().contains("`~2`"));
         assert!(parse("/claims/a~").unwrap_err().contains("at the end"));
+    }
+
+    #[test]
+    fn escaping_is_undone_by_parsing() {
+        for name in ["a", "a/b", "a~b", "~1", "http://x/~y", ""] {
+            assert_eq!(tokens(&format!("/{}", escape_token(name))), vec![name]);
+        }
+        assert_eq!(escape_token("~1"), "~01");
     }
 
     #[test]

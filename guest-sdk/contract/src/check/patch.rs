@@ -13,7 +13,8 @@
 //! agrees with the `json-patch` crate on success and failure.
 
 use super::envelope::describe;
-use super::{Command, Report, element, member, pointer};
+use super::{Command, Report, element, member};
+use crate::{pointer, wire};
 use serde_json::Value;
 
 /// A patch operation Okta knows.
@@ -31,9 +32,9 @@ impl OpKind {
     /// The op's name on the wire.
     pub(super) fn name(self) -> &'static str {
         match self {
-            OpKind::Add => "add",
-            OpKind::Replace => "replace",
-            OpKind::Remove => "remove",
+            OpKind::Add => wire::ADD,
+            OpKind::Replace => wire::REPLACE,
+            OpKind::Remove => wire::REMOVE,
         }
     }
 

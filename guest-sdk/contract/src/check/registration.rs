@@ -2,18 +2,8 @@
 
 use super::{ACTION_UPDATE, Answer, Command, Report, RequestFacts, element, member, shape};
 
-/// Sets attributes of the new user's profile (self-service registration only).
-pub(super) const USER_PROFILE_UPDATE: &str = super::import::USER_PROFILE_UPDATE;
-/// Sets attributes the user is changing (progressive profiling only).
-pub(super) const PROGRESSIVE_PROFILE_UPDATE: &str = "com.okta.user.progressive.profile.update";
-
-/// `requestType` of a self-service registration (Identity Engine).
-const SELF_SERVICE_REGISTRATION: &str = "self.service.registration";
-/// `requestType` of a progressive profile update.
-const PROGRESSIVE_PROFILE: &str = "progressive.profile";
-
-const ALLOW: &str = "ALLOW";
-const DENY: &str = "DENY";
+use crate::wire::{ALLOW, DENY, PROGRESSIVE_PROFILE, SELF_SERVICE_REGISTRATION};
+pub(super) use crate::wire::{PROGRESSIVE_PROFILE_UPDATE, USER_PROFILE_UPDATE};
 
 /// Checks a registration hook answer.
 pub(super) fn check(request: &RequestFacts<'_>, answer: &Answer<'_>, report: &mut Report) {
@@ -148,7 +138,7 @@ mod tests {
     use super::super::Finding;
     use super::super::test_support::*;
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::{Value, json};
 
     fn data() -> Value {

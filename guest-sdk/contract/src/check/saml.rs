@@ -4,8 +4,7 @@ use super::patch::{self, Op, OpKind, Simulation};
 use super::{Answer, Report, RequestFacts, member};
 use serde_json::Value;
 
-/// Patches the SAML assertion (`data.assertion`).
-pub(super) const ASSERTION_PATCH: &str = "com.okta.assertion.patch";
+pub(super) use crate::wire::ASSERTION_PATCH;
 
 /// The parts of the assertion a patch may change.
 const SECTIONS: [&str; 4] = ["subject", "authentication", "conditions", "claims"];
@@ -135,7 +134,7 @@ mod tests {
     use super::super::Finding;
     use super::super::test_support::*;
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::json;
 
     fn data() -> Value {

@@ -210,7 +210,7 @@ pub(super) fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::{Value, json};
 
     /// Envelope checks are the same for every type; telephony is used

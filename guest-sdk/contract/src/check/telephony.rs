@@ -2,14 +2,13 @@
 
 use super::envelope::describe;
 use super::{Answer, Report, element, member};
+use crate::wire;
 use serde_json::Value;
 
-/// Reports how the OTP was delivered: an array of `{status, provider?,
-/// transactionId?, transactionMetadata?}`.
-pub(super) const TELEPHONY_ACTION: &str = "com.okta.telephony.action";
+pub(super) use crate::wire::TELEPHONY_ACTION;
 
 /// The delivery statuses Okta accepts.
-const STATUSES: [&str; 3] = ["SUCCESSFUL", "PENDING", "FAILED"];
+const STATUSES: [&str; 3] = [wire::SUCCESSFUL, wire::PENDING, wire::FAILED];
 /// The optional string members of a result.
 const OPTIONAL_STRINGS: [&str; 3] = ["provider", "transactionId", "transactionMetadata"];
 
@@ -98,7 +97,7 @@ mod tests {
     use super::super::Finding;
     use super::super::test_support::*;
     use super::*;
-    use crate::hook_type::HookType;
+    use crate::HookType;
     use serde_json::json;
 
     fn run(value: Value) -> Vec<Finding> {
