@@ -30,34 +30,34 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// Longest hook name, as Okta: 255 characters.
-pub const MAX_NAME_CHARS: usize = 255;
+pub(crate) const MAX_NAME_CHARS: usize = 255;
 /// Most settings per hook: 256.
-pub const MAX_SETTINGS: usize = 256;
+pub(crate) const MAX_SETTINGS: usize = 256;
 /// Longest setting key: 128 characters of `A-Z a-z 0-9 . _ - : / ~`
 /// (`/` and `~` for namespaced claim names such as
 /// `access.https://example.com/roles`).
-pub const MAX_SETTING_KEY_CHARS: usize = 128;
+pub(crate) const MAX_SETTING_KEY_CHARS: usize = 128;
 /// Longest setting value: 8 KiB.
-pub const MAX_SETTING_VALUE_BYTES: usize = 8192;
+pub(crate) const MAX_SETTING_VALUE_BYTES: usize = 8192;
 /// Longest auth secret: 1024 bytes.
-pub const MAX_SECRET_BYTES: usize = 1024;
+pub(crate) const MAX_SECRET_BYTES: usize = 1024;
 /// Longest registration failure message: 1024 characters.
-pub const MAX_MESSAGE_CHARS: usize = 1024;
+pub(crate) const MAX_MESSAGE_CHARS: usize = 1024;
 /// Longest hook version string: 64 bytes.
-pub const MAX_VERSION_BYTES: usize = 64;
+pub(crate) const MAX_VERSION_BYTES: usize = 64;
 /// The channel type of a Hookwarden hook.
-pub const WASM_CHANNEL: &str = "WASM";
+pub(crate) const WASM_CHANNEL: &str = "WASM";
 /// The version of both channels: `1.0.0`.
-pub const CHANNEL_VERSION: &str = "1.0.0";
+pub(crate) const CHANNEL_VERSION: &str = "1.0.0";
 /// The only auth scheme type (compared ignoring ASCII case on input).
-pub const HEADER_SCHEME: &str = "HEADER";
+pub(crate) const HEADER_SCHEME: &str = "HEADER";
 
 // --- Reading members leniently -----------------------------------------------
 
 /// One member of a request body, read without failing: absent (or `null`),
 /// given with the expected type, or given with another.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub enum Field<T> {
+pub(crate) enum Field<T> {
     /// Absent or `null`.
     #[default]
     Absent,
@@ -75,7 +75,7 @@ pub enum Field<T> {
 /// What JSON a [`Field`] accepts before trying to read it as its type:
 /// objects for the schema's structs (serde would also read a struct from an
 /// array), anything for the rest.
-pub trait Wire: DeserializeOwned {
+pub(crate) trait Wire: DeserializeOwned {
     /// Whether `value` may be read as `Self`.
     fn accepts(_value: &Value) -> bool {
         true
@@ -89,7 +89,7 @@ impl<T: DeserializeOwned> Wire for Entries<T> {}
 
 impl<T> Field<T> {
     /// Whether the member is absent (or `null`).
-    pub fn is_absent(&self) -> bool {
+    pub(crate) fn is_absent(&self) -> bool {
         matches!(self, Field::Absent)
     }
 
@@ -137,7 +137,7 @@ impl<T: Serialize> Serialize for Field<T> {
 /// An object's members in the order they were sent (so causes follow the
 /// body), each read as a `T`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Entries<T>(pub Vec<(String, T)>);
+pub(crate) struct Entries<T>(pub Vec<(String, T)>);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -173,7 +173,7 @@ impl<T: Serialize> Serialize for Entries<T> {
 /// `<redacted>`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
     /// Wraps a secret.
@@ -182,7 +182,7 @@ impl Secret {
     }
 
     /// The secret itself.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -201,7 +201,7 @@ impl Wire for Secret {}
 /// `/api/v1/inlineHooks/{id}` (full replacement).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct HookBody {
+pub(crate) struct HookBody {
     /// Required: 1 to [`MAX_NAME_CHARS`] characters, not only blanks.
     #[serde(skip_serializing_if = "Field::is_absent")]
     pub name: Field<String>,
@@ -220,7 +220,7 @@ pub struct HookBody {
 /// `channel` of a [`HookBody`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct ChannelBody {
+pub(crate) struct ChannelBody {
     /// Required: `WASM`.
     #[serde(rename = "type", skip_serializing_if = "Field::is_absent")]
     pub channel_type: Field<String>,
@@ -235,7 +235,7 @@ pub struct ChannelBody {
 /// `channel.config` of a [`HookBody`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct ConfigBody {
+pub(crate) struct ConfigBody {
     /// Required: a registered plugin's id.
     #[serde(skip_serializing_if = "Field::is_absent")]
     pub plugin_id: Field<String>,
@@ -259,7 +259,7 @@ pub struct ConfigBody {
 /// `channel.config.failurePolicy` of a [`HookBody`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct FailurePolicyBody {
+pub(crate) struct FailurePolicyBody {
     /// Registration hooks: 1 to [`MAX_MESSAGE_CHARS`] characters.
     #[serde(skip_serializing_if = "Field::is_absent")]
     pub registration_message: Field<String>,
@@ -271,7 +271,7 @@ pub struct FailurePolicyBody {
 /// `channel.config.authScheme` of a [`HookBody`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct AuthSchemeBody {
+pub(crate) struct AuthSchemeBody {
     /// Required: `HEADER` (in any case).
     #[serde(rename = "type", skip_serializing_if = "Field::is_absent")]
     pub scheme_type: Field<String>,
@@ -372,7 +372,7 @@ impl Causes {
 }
 
 /// What [`HookBody::validate`] checks a body against.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The type of the hook being replaced; `None` for a create.
     pub replacing: Option<HookType>,
     /// The limits a hook's overrides apply to (and are checked with).
@@ -388,7 +388,7 @@ impl HookBody {
     /// # Errors
     ///
     /// Only what cannot happen for an object (kept as a message).
-    pub fn from_object(object: Map<String, Value>) -> Result<HookBody, String> {
+    pub(crate) fn from_object(object: Map<String, Value>) -> Result<HookBody, String> {
         serde_json::from_value(Value::Object(object)).map_err(|e| e.to_string())
     }
 
@@ -398,7 +398,7 @@ impl HookBody {
     /// # Errors
     ///
     /// [`Invalid`] with one cause per bad member.
-    pub fn validate(&self, context: &Context<'_>) -> Result<HookSpec, Invalid> {
+    pub(crate) fn validate(&self, context: &Context<'_>) -> Result<HookSpec, Invalid> {
         let mut causes = Causes::default();
         let creating = context.replacing.is_none();
         let name = causes.string(&self.name, "name", true).unwrap_or("");
@@ -808,7 +808,11 @@ impl InlineHook {
     /// failed to load when the server started (`load_error`) is shown as
     /// stored, with `_hookwarden.loadError` saying why it is not served,
     /// and links only to itself and its deletion.
-    pub fn from_record(record: &HookRecord, load_error: Option<&str>, public_url: &str) -> Self {
+    pub(crate) fn from_record(
+        record: &HookRecord,
+        load_error: Option<&str>,
+        public_url: &str,
+    ) -> Self {
         let id = &record.id;
         let self_href = format!("{public_url}/api/v1/inlineHooks/{id}");
         let this = Link::new(&self_href, &["GET", "PUT", "DELETE"]);
@@ -875,7 +879,7 @@ impl InlineHook {
     }
 
     /// Why the hook is not served, if it failed to load.
-    pub fn load_error(&self) -> Option<&str> {
+    pub(crate) fn load_error(&self) -> Option<&str> {
         self.hookwarden.as_ref().map(|h| h.load_error.as_str())
     }
 }
@@ -931,7 +935,7 @@ impl From<PluginRecord> for Plugin {
 /// default to empty when a server leaves them out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OktaError {
+pub(crate) struct OktaError {
     /// E.g. `E0000007`.
     #[serde(default)]
     pub error_code: String,

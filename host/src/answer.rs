@@ -98,7 +98,7 @@ fn error(e: &HookError) -> neutral::HookError {
 }
 
 /// A plugin's [`Response`] in the contract crate's neutral model.
-pub fn neutral(response: &Response) -> neutral::Answer {
+pub(crate) fn neutral(response: &Response) -> neutral::Answer {
     neutral::Answer {
         commands: response.commands.iter().map(command).collect(),
         error: response.error.as_ref().map(error),

@@ -31,9 +31,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Default listen address: loopback port 8080.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default data directory.
-pub const DEFAULT_DATA_DIR: &str = "./hookwarden-data";
+pub(crate) const DEFAULT_DATA_DIR: &str = "./hookwarden-data";
 
 /// How logs are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -252,7 +252,7 @@ pub struct Settings {
 
 impl Settings {
     /// The registry's configuration, compiling with `compiler`.
-    pub fn registry_config(&self, compiler: Compiler) -> RegistryConfig {
+    pub(crate) fn registry_config(&self, compiler: Compiler) -> RegistryConfig {
         RegistryConfig {
             runtime: self.runtime,
             default_limits: self.default_limits,
@@ -299,7 +299,7 @@ impl Config {
     /// An unreadable or invalid config file (unknown keys are errors), a
     /// value outside its range (the error names the option), or a
     /// certificate without its key.
-    pub fn resolve(self) -> anyhow::Result<Settings> {
+    pub(crate) fn resolve(self) -> anyhow::Result<Settings> {
         let merged = match self.config.clone() {
             Some(path) => self.over(read_file(&path)?)?,
             None => self,

@@ -34,7 +34,7 @@ use std::time::Duration;
 
 /// The server the client talks to unless told otherwise: `serve`'s default
 /// listen address.
-pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
+pub(crate) const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
 
 /// Uploads of at least 1 MiB show their progress (on a terminal).
 const LARGE_UPLOAD_BYTES: usize = 1 << 20;
@@ -70,7 +70,7 @@ pub struct Connection {
 
 /// `hookwarden plugin` subcommands.
 #[derive(Subcommand)]
-pub enum PluginCommand {
+pub(crate) enum PluginCommand {
     /// Upload a plugin component; the server validates and compiles it.
     /// Uploading the same bytes again returns the same plugin.
     Push(PushArgs),
@@ -84,7 +84,7 @@ pub enum PluginCommand {
 
 /// Options of `hookwarden plugin push`.
 #[derive(Args)]
-pub struct PushArgs {
+pub(crate) struct PushArgs {
     /// The component (`.wasm`), at most 64 MiB.
     file: PathBuf,
     #[command(flatten)]
@@ -93,7 +93,7 @@ pub struct PushArgs {
 
 /// Options of a command about one plugin or hook.
 #[derive(Args)]
-pub struct IdArgs {
+pub(crate) struct IdArgs {
     /// The plugin's or hook's id.
     id: String,
     #[command(flatten)]
@@ -102,7 +102,7 @@ pub struct IdArgs {
 
 /// `hookwarden hook` subcommands.
 #[derive(Subcommand)]
-pub enum HookCommand {
+pub(crate) enum HookCommand {
     /// Create an inline hook (always ACTIVE) and show what to register in
     /// Okta.
     Create(CreateArgs),
@@ -127,7 +127,7 @@ pub enum HookCommand {
 
 /// Options of `hookwarden hook create`.
 #[derive(Args)]
-pub struct CreateArgs {
+pub(crate) struct CreateArgs {
     /// The hook's name.
     #[arg(long)]
     name: String,
@@ -146,7 +146,7 @@ pub struct CreateArgs {
 
 /// Options of `hookwarden hook update`.
 #[derive(Args)]
-pub struct UpdateArgs {
+pub(crate) struct UpdateArgs {
     /// The hook's id.
     id: String,
     /// A new name.
@@ -166,7 +166,7 @@ pub struct UpdateArgs {
 
 /// The hook's fields that `create` and `update` set the same way.
 #[derive(Args)]
-pub struct HookFields {
+pub(crate) struct HookFields {
     /// A plugin setting (repeatable). On update, sets or adds this setting
     /// and keeps the others.
     #[arg(long = "setting", value_name = "KEY=VALUE", value_parser = parse_setting)]
@@ -205,7 +205,7 @@ pub struct HookFields {
 /// from. Never a flag of its own: command lines are visible to other users.
 #[derive(Args)]
 #[group(multiple = false)]
-pub struct SecretSource {
+pub(crate) struct SecretSource {
     /// The name of an environment variable holding the hook's secret, the
     /// auth header's value Okta will send (e.g. `Basic ...`). Required on
     /// create (or --secret-file).
@@ -218,7 +218,7 @@ pub struct SecretSource {
 
 /// Options of `hookwarden hook list`.
 #[derive(Args)]
-pub struct ListHooksArgs {
+pub(crate) struct ListHooksArgs {
     /// Only hooks of this type (an Okta event type or a short name).
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_hook_type)]
     hook_type: Option<HookType>,
@@ -228,7 +228,7 @@ pub struct ListHooksArgs {
 
 /// Options of `hookwarden hook execute`.
 #[derive(Args)]
-pub struct ExecuteArgs {
+pub(crate) struct ExecuteArgs {
     /// The hook's id.
     id: String,
     /// The Okta request to send (`-` for standard input). Default: the
@@ -245,7 +245,7 @@ pub struct ExecuteArgs {
 ///
 /// When the server cannot be reached, answers with an error (shown as its
 /// summary and causes), or a file cannot be read.
-pub async fn run_plugin(command: PluginCommand) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run_plugin(command: PluginCommand) -> anyhow::Result<ExitCode> {
     match command {
         PluginCommand::Push(args) => push(args).await,
         PluginCommand::List(connection) => {
@@ -269,7 +269,7 @@ pub async fn run_plugin(command: PluginCommand) -> anyhow::Result<ExitCode> {
 /// When the server cannot be reached, answers with an error (shown as its
 /// summary and causes; for `execute`, how the plugin failed), a file or
 /// the secret cannot be read, or an argument is invalid.
-pub async fn run_hook(command: HookCommand) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run_hook(command: HookCommand) -> anyhow::Result<ExitCode> {
     match command {
         HookCommand::Create(args) => create(args).await,
         HookCommand::List(args) => list_hooks(args).await,

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The auth header value every demo hook expects (`demo:demo`).
-pub const DEMO_SECRET: &str = "Basic ZGVtbzpkZW1v";
+pub(crate) const DEMO_SECRET: &str = "Basic ZGVtbzpkZW1v";
 
 /// Options of `hookwarden demo`.
 #[derive(clap::Args)]

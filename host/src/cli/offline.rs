@@ -13,7 +13,7 @@ mod scaffold;
 
 pub use invoke::InvokeArgs;
 pub use sample::SampleArgs;
-pub use scaffold::{Lang, NewArgs};
+pub use scaffold::NewArgs;
 
 use crate::hook_type::HookType;
 use std::process::ExitCode;

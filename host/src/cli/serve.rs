@@ -22,7 +22,7 @@ use tracing_subscriber::prelude::*;
 /// server opens: 128 (sled's files, compiled-code cache files while they
 /// load, the listener, standard streams, the OpenTelemetry exporter's
 /// sockets, ...).
-pub const FD_RESERVE: u64 = 128;
+pub(crate) const FD_RESERVE: u64 = 128;
 
 /// The connection cap that fits the open-file limit: `configured`, lowered
 /// to `soft_limit - FD_RESERVE` (at least 1) when that is smaller, and
@@ -74,7 +74,7 @@ impl Settings {
     /// The server settings, with the connection cap fitted to the
     /// open-file limit (see [`FD_RESERVE`]); the public URL is filled in
     /// once bound ([`Bound::bind`]).
-    pub fn server_config(&self) -> ServerConfig {
+    pub(crate) fn server_config(&self) -> ServerConfig {
         ServerConfig {
             max_connections: connection_cap(self.server.max_connections),
             ..self.server.clone()
@@ -96,7 +96,7 @@ fn given_admin_token(settings: &Settings) -> anyhow::Result<Option<String>> {
 /// (default `info`), and, with `telemetry`, the export of Hookwarden's
 /// spans and events at level `info` and above to OpenTelemetry, whatever
 /// `RUST_LOG` says (quieting the log does not silence the traces).
-pub fn init_tracing(format: LogFormat, telemetry: Option<&Telemetry>) {
+pub(crate) fn init_tracing(format: LogFormat, telemetry: Option<&Telemetry>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let log = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -115,7 +115,7 @@ pub fn init_tracing(format: LogFormat, telemetry: Option<&Telemetry>) {
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -138,7 +138,7 @@ pub async fn shutdown_signal() {
 }
 
 /// A bound, not yet serving, server.
-pub struct Bound {
+pub(crate) struct Bound {
     listener: tokio::net::TcpListener,
     tls: Option<Tls>,
     /// The state handlers will share.
@@ -193,7 +193,7 @@ impl Bound {
     /// # Errors
     ///
     /// An I/O error from the listener.
-    pub async fn serve_until_signal(self) -> anyhow::Result<()> {
+    pub(crate) async fn serve_until_signal(self) -> anyhow::Result<()> {
         match self.tls {
             None => server::serve(self.listener, self.state, shutdown_signal()).await?,
             Some(tls) => {

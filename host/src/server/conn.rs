@@ -24,7 +24,7 @@ use tokio::sync::Semaphore;
 
 /// How long a graceful shutdown waits for open connections to finish: 10 s
 /// (calls in flight end within Okta's 3 s).
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// How long the loop pauses after a failed accept (e.g. the process is out
 /// of file descriptors) before trying again: 50 ms.

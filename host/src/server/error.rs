@@ -1,6 +1,7 @@
 //! Okta's error object, and the one place where errors become HTTP responses.
 
-pub use crate::admin_schema::{ErrorCause, OktaError};
+pub use crate::admin_schema::ErrorCause;
+pub(crate) use crate::admin_schema::OktaError;
 
 use crate::envelope::EnvelopeError;
 use crate::registry::RegistryError;
@@ -69,7 +70,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// 404 for an unknown inline hook, with Okta's exact text.
-    pub fn hook_not_found(id: impl Into<String>) -> Self {
+    pub(crate) fn hook_not_found(id: impl Into<String>) -> Self {
         ApiError::NotFound {
             id: id.into(),
             kind: "InlineHook",
@@ -159,7 +160,7 @@ impl ApiError {
     }
 
     /// The Okta error object and status for this error.
-    pub fn to_okta(&self) -> (StatusCode, OktaError) {
+    pub(crate) fn to_okta(&self) -> (StatusCode, OktaError) {
         let (status, code, summary, causes) = self.parts();
         let body = OktaError {
             error_code: code.to_owned(),

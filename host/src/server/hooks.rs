@@ -20,10 +20,10 @@ use tracing::Instrument;
 
 /// Response header naming the call's outcome (`ok`, `out_of_time`, ...).
 /// Okta ignores it; it helps whoever tests a hook by hand.
-pub const OUTCOME_HEADER: &str = "x-hookwarden-outcome";
+pub(crate) const OUTCOME_HEADER: &str = "x-hookwarden-outcome";
 
 /// Response header set on an answer replayed for a retried `eventId`.
-pub const REPLAY_HEADER: &str = "x-hookwarden-replay";
+pub(crate) const REPLAY_HEADER: &str = "x-hookwarden-replay";
 
 /// Serves one Okta hook call.
 pub async fn call(

@@ -26,15 +26,15 @@ use tokio::net::TcpListener;
 
 /// Default cap on a hook request body: 1 MiB. Okta's requests are a few KB;
 /// import hooks with large profiles stay far below this.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default time allowed for a request body to arrive: 1 s, so a slow sender
 /// cannot hold a call past Okta's 3 s deadline.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(1);
+pub(crate) const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(1);
 /// Default cap on an uploaded plugin: 64 MiB (JavaScript and Python
 /// components are 10 to 40 MB).
-pub const DEFAULT_MAX_PLUGIN_BYTES: usize = 64 << 20;
+pub(crate) const DEFAULT_MAX_PLUGIN_BYTES: usize = 64 << 20;
 /// Default time allowed for a plugin upload to arrive: 120 s.
-pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default time allowed for a request's headers (and, over TLS, the
 /// handshake before them) to arrive, and for an idle keep-alive connection
 /// to stay open: 1 s. Okta sends its headers at once; a connection that
@@ -42,12 +42,12 @@ pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 /// and a call waiting for a slot gets one well within Okta's 3 s. Upload
 /// bodies have their own, longer time ([`DEFAULT_UPLOAD_TIMEOUT`]): headers
 /// come first.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
+pub(crate) const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
 /// Default cap on connections open at once: 512. When it is reached the
 /// server stops accepting (new connections wait in the kernel's backlog)
 /// and keeps serving the open ones. `hookwarden serve` also keeps it below
 /// the open-file limit (see `cli::serve`).
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -182,7 +182,7 @@ fn bounds(config: &ServerConfig) -> conn::Bounds {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then lets
-/// calls in flight finish (at most [`SHUTDOWN_GRACE`]). At most
+/// calls in flight finish (at most [`conn::SHUTDOWN_GRACE`], 10 s). At most
 /// `config.max_connections` connections are open at once (then the server
 /// stops accepting until one closes), and each request's headers must
 /// arrive within `config.header_timeout`, which also closes idle
@@ -202,7 +202,7 @@ pub async fn serve(
 
 /// A TLS certificate and key for serving HTTPS directly.
 #[derive(Clone)]
-pub struct Tls(tokio_rustls::TlsAcceptor);
+pub(crate) struct Tls(tokio_rustls::TlsAcceptor);
 
 impl Tls {
     /// Loads a PEM certificate chain and its PEM private key.
@@ -210,7 +210,7 @@ impl Tls {
     /// # Errors
     ///
     /// A file is unreadable or not a usable certificate or key.
-    pub async fn from_pem_files(
+    pub(crate) async fn from_pem_files(
         cert: &std::path::Path,
         key: &std::path::Path,
     ) -> anyhow::Result<Tls> {
@@ -232,17 +232,13 @@ impl Tls {
     }
 }
 
-/// How long a graceful shutdown waits for open connections: 10 s
-/// (calls in flight end within Okta's 3 s).
-pub const SHUTDOWN_GRACE: Duration = conn::SHUTDOWN_GRACE;
-
 /// [`serve`] over HTTPS with `tls`; the TLS handshake must also end within
 /// `config.header_timeout`.
 ///
 /// # Errors
 ///
 /// An I/O error from the listener.
-pub async fn serve_tls(
+pub(crate) async fn serve_tls(
     listener: TcpListener,
     state: AppState,
     tls: Tls,

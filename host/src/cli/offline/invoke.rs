@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// Exit code of `invoke` when the plugin's answer would not reach Okta:
 /// it failed, or its answer broke Okta's rules, and the failure policy's
 /// safe answer is sent instead.
-pub const EXIT_REPLACED: u8 = 2;
+pub(crate) const EXIT_REPLACED: u8 = 2;
 
 /// Options of `hookwarden invoke`.
 #[derive(clap::Args)]
