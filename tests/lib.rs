@@ -1,16 +1,18 @@
 //! Test support: a real Hookwarden server on loopback, with the real compiled plugins.
 
-use hookwarden::admin_token::AdminToken;
-use hookwarden::app::App;
-use hookwarden::hook_type::HookType;
-use hookwarden::journal::Journal;
-use hookwarden::limits::LimitOverrides;
-use hookwarden::pipeline::Pipeline;
-use hookwarden::policy::FailurePolicy;
-use hookwarden::registry::{HookSpec, Registry, RegistryConfig};
-use hookwarden::runtime::{Runtime, RuntimeConfig};
-use hookwarden::server::{self, ServerConfig};
-use hookwarden::store::HookRecord;
+use hookwarden::AdminToken;
+use hookwarden::App;
+use hookwarden::FailurePolicy;
+use hookwarden::HookType;
+use hookwarden::LimitOverrides;
+use hookwarden::RegistryConfig;
+use hookwarden::RuntimeConfig;
+use hookwarden::ServerConfig;
+use hookwarden::internals::HookRecord;
+use hookwarden::internals::Journal;
+use hookwarden::internals::Pipeline;
+use hookwarden::internals::Runtime;
+use hookwarden::internals::{HookSpec, Parts, Registry};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -29,7 +31,7 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 /// Path of a compiled example plugin, e.g. `plugin_path("token_claims")`.
 pub fn plugin_path(name: &str) -> PathBuf {
-    hookwarden::example_plugins::path(name)
+    hookwarden::internals::example_plugins::path(name)
 }
 
 /// Bytes of a compiled example plugin.
@@ -105,7 +107,7 @@ fn build_guest(lang: &str, example: &str) -> Option<PathBuf> {
         .join("build.sh");
     assert!(script.is_file(), "{} is missing", script.display());
     let file = format!("{}.wasm", example.replace('-', "_"));
-    let out = Path::new(hookwarden::example_plugins::DIR)
+    let out = Path::new(hookwarden::internals::example_plugins::DIR)
         .join("../../guests")
         .join(lang)
         .join(file);
@@ -146,7 +148,8 @@ fn build_guest(lang: &str, example: &str) -> Option<PathBuf> {
 /// answer to a repeated one).
 pub fn sample(hook_type: HookType) -> Value {
     let mut request: Value =
-        serde_json::from_str(hookwarden::samples::request(hook_type)).expect("samples are JSON");
+        serde_json::from_str(hookwarden::internals::samples::request(hook_type))
+            .expect("samples are JSON");
     fresh_event_id(&mut request);
     request
 }
@@ -155,7 +158,10 @@ pub fn sample(hook_type: HookType) -> Value {
 pub fn fresh_event_id(request: &mut Value) {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    request["eventId"] = Value::String(format!("{}-{n}", hookwarden::ids::random("evt", 12)));
+    request["eventId"] = Value::String(format!(
+        "{}-{n}",
+        hookwarden::internals::random_id("evt", 12)
+    ));
 }
 
 /// What a hook call returned.
@@ -321,14 +327,13 @@ impl TestServer {
             },
             AdminToken::new(ADMIN_TOKEN).expect("a strong token"),
         );
-        let App {
+        let Parts {
             registry,
             journal,
             runtime,
-            ..
-        } = app;
-        let pipeline = state.pipeline.clone();
-        let task = tokio::spawn(server::serve(listener, state, async {
+            pipeline,
+        } = hookwarden::internals::parts(&app);
+        let task = tokio::spawn(hookwarden::serve(listener, state, async {
             let _ = rx.await;
         }));
         TestServer {

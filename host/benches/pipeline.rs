@@ -6,7 +6,7 @@
 //! cargo bench -p hookwarden --bench pipeline
 //! ```
 //!
-//! The request is the token sample (`hookwarden::samples::TOKEN`, 2.9 KB);
+//! The request is the token sample (`hookwarden::internals::samples::TOKEN`, 2.9 KB);
 //! the answer is what the `token_claims` example plugin returns for it with
 //! the load benchmark's settings (one ID-token claim, one access-token claim
 //! and the access token's lifetime).
@@ -15,12 +15,11 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hookwarden::answer;
-use hookwarden::contract::{self, RequestFacts};
-use hookwarden::envelope::Envelope;
-use hookwarden::hook_type::HookType;
-use hookwarden::runtime::bindings::types::{Command, PatchOp, PatchOperation, Response};
-use hookwarden::samples;
+use hookwarden::HookType;
+use hookwarden::internals::samples;
+use hookwarden::internals::wit::{Command, PatchOp, PatchOperation, Response};
+use hookwarden::internals::{Envelope, to_okta_json};
+use hookwarden_contract::check::{self as contract, RequestFacts};
 use std::hint::black_box;
 
 /// The allocator of the `hookwarden` binary, so these figures are the server's.
@@ -60,13 +59,13 @@ fn pipeline(c: &mut Criterion) {
         data: &envelope.data,
     };
     // Sanity: the answer is valid, so the checker walks its whole path.
-    let answer = answer::to_okta_json(&response).unwrap();
+    let answer = to_okta_json(&response).unwrap();
     let findings =
         contract::check_answer(HookType::Token, &facts, &answer, answer.to_string().len());
     assert!(findings.is_empty(), "{findings:?}");
 
     c.bench_function("answer_to_okta_json/token", |b| {
-        b.iter(|| answer::to_okta_json(black_box(&response)).unwrap())
+        b.iter(|| to_okta_json(black_box(&response)).unwrap())
     });
     // What the host does per answer (pipeline::judge): encode to learn
     // the size, then check.

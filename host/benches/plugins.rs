@@ -17,12 +17,12 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hookwarden::hook_type::HookType;
-use hookwarden::limits::Limits;
-use hookwarden::pipeline::{Execution, HookRun, Pipeline, Sinks, Source};
-use hookwarden::policy::{FailurePolicy, Outcome};
-use hookwarden::runtime::{Runtime, RuntimeConfig};
-use hookwarden::samples;
+use hookwarden::FailurePolicy;
+use hookwarden::HookType;
+use hookwarden::Limits;
+use hookwarden::RuntimeConfig;
+use hookwarden::internals::samples;
+use hookwarden::internals::{Execution, HookRun, Outcome, Pipeline, Runtime, Sinks, Source};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -99,8 +99,8 @@ const SUBJECTS: &[Subject] = &[
 /// Where the component of `subject` is.
 fn path(subject: &Subject) -> PathBuf {
     match subject.lang {
-        "rust" => hookwarden::example_plugins::path(subject.name),
-        lang => PathBuf::from(hookwarden::example_plugins::DIR)
+        "rust" => hookwarden::internals::example_plugins::path(subject.name),
+        lang => PathBuf::from(hookwarden::internals::example_plugins::DIR)
             .join("../../guests")
             .join(lang)
             .join(format!("{}.wasm", subject.name)),
@@ -132,7 +132,7 @@ fn plugins(c: &mut Criterion) {
         let compile = started.elapsed();
         let hook = HookRun {
             id: label.clone(),
-            plugin_id: hookwarden::registry::plugin_id(&bytes),
+            plugin_id: hookwarden::internals::plugin_id(&bytes),
             record_bodies: false,
             hook_type: subject.hook_type,
             plugin: Arc::new(plugin),

@@ -54,8 +54,8 @@ impl AdminToken {
     ///
     /// # Errors
     ///
-    /// [`AdminTokenError::Weak`] unless it is at least [`MIN_TOKEN_LEN`]
-    /// visible ASCII characters.
+    /// [`AdminTokenError::Weak`] unless it is at least 16 visible ASCII
+    /// characters.
     pub fn new(token: &str) -> Result<Self, AdminTokenError> {
         if !usable(token) {
             return Err(AdminTokenError::Weak);

@@ -19,18 +19,18 @@ use std::sync::Arc;
 /// Every long-lived part of a Hookwarden server, built once.
 pub struct App {
     /// The registrations' store (sled, under the data directory).
-    pub store: Store,
+    pub(crate) store: Store,
     /// The sandbox.
-    pub runtime: Arc<Runtime>,
+    pub(crate) runtime: Arc<Runtime>,
     /// Prometheus metrics (calls, replays, compile times).
     pub(crate) metrics: Arc<Metrics>,
     /// The execution journal, pruned once a minute.
-    pub journal: Arc<Journal>,
+    pub(crate) journal: Arc<Journal>,
     /// Compiled plugins and live hooks.
-    pub registry: Arc<Registry>,
+    pub(crate) registry: Arc<Registry>,
     /// Runs hook calls and hands their traces to the journal, metrics and
     /// replay cache.
-    pub pipeline: Arc<Pipeline>,
+    pub(crate) pipeline: Arc<Pipeline>,
 }
 
 impl App {

@@ -325,7 +325,7 @@ impl Config {
     /// # Errors
     ///
     /// A value outside its range, or a certificate without its key.
-    pub fn settings(self) -> anyhow::Result<Settings> {
+    pub(crate) fn settings(self) -> anyhow::Result<Settings> {
         let tls = match (self.tls_cert, self.tls_key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,

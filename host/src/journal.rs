@@ -35,9 +35,9 @@ pub(crate) const MAX_PAGE_BYTES: usize = 2 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JournalConfig {
     /// Records kept at most; the oldest go first. Default
-    /// [`DEFAULT_MAX_RECORDS`]; 0 keeps none.
+    /// 10,000; 0 keeps none.
     pub max_records: usize,
-    /// Records older than this are removed. Default [`DEFAULT_MAX_AGE`].
+    /// Records older than this are removed. Default 7 days.
     pub max_age: Duration,
 }
 

@@ -56,7 +56,7 @@ pub struct Limits {
     /// Wall-clock budget of a call in milliseconds, counted from the moment
     /// the request arrived: it covers reading the body, waiting for a turn,
     /// instantiation and the plugin's run. The plugin is stopped when it is
-    /// spent. Default 2000; 1 to [`MAX_TIME_BUDGET_MS`] (2800).
+    /// spent. Default 2000; 1 to 2800.
     pub time_budget_ms: u64,
     /// Fuel for the call. Default 1,000,000,000; at least 1.
     pub fuel: u64,
@@ -103,7 +103,7 @@ pub struct LimitOverrides {
 /// A limit outside its allowed range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
-    /// The time budget is zero or above [`MAX_TIME_BUDGET_MS`].
+    /// The time budget is zero or above 2800 ms.
     #[error(
         "timeBudgetMs must be between 1 and {MAX_TIME_BUDGET_MS} (counted from the request's arrival; \
          with the host's answer handling every answer then leaves by 2900 ms, inside Okta's 3000 ms); got {0}"

@@ -1,4 +1,4 @@
-//! The `hookwarden` command; see [`hookwarden::cli`].
+//! The `hookwarden` command; see [`hookwarden::main`].
 
 /// mimalloc instead of the system allocator: a hook call allocates and
 /// frees many small JSON values on several threads (see BENCHMARKS.md).
@@ -6,5 +6,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    hookwarden::cli::main()
+    hookwarden::main()
 }

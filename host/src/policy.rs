@@ -27,7 +27,8 @@ pub(crate) const DEFAULT_REGISTRATION_MESSAGE: &str =
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FailurePolicy {
     /// Registration hooks: the message the end user sees when the plugin
-    /// fails. Default [`DEFAULT_REGISTRATION_MESSAGE`].
+    /// fails. Default: Okta's own generic text, "Registration cannot be
+    /// completed at this time."
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_message: Option<String>,
 }

@@ -20,10 +20,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
 
-/// The WIT world plugins are built against now (0.1.0 plugins are still
-/// accepted; a record's `world` names the one its component targets).
-pub const WORLD: &str = crate::runtime::WORLD;
-
 /// Where state lives and how the sandbox is sized.
 #[derive(Debug, Clone)]
 pub struct RegistryConfig {
@@ -33,9 +29,9 @@ pub struct RegistryConfig {
     pub runtime: RuntimeConfig,
     /// Limits for hooks that do not override them.
     pub default_limits: Limits,
-    /// Most hooks stored at once. Default [`DEFAULT_MAX_HOOKS`].
+    /// Most hooks stored at once. Default 1000.
     pub max_hooks: usize,
-    /// Most plugins stored at once. Default [`DEFAULT_MAX_PLUGINS`].
+    /// Most plugins stored at once. Default 1000.
     pub max_plugins: usize,
     /// Where components are compiled. Default [`Compiler::InProcess`]
     /// (`hookwarden serve` and `demo` use [`Compiler::Subprocess`]).

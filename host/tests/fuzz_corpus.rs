@@ -20,15 +20,18 @@ fn replay(target: &str, run: fn(&[u8])) {
 
 #[test]
 fn the_envelope_corpus_replays() {
-    replay("envelope", hookwarden::fuzzing::envelope);
+    replay("envelope", hookwarden::internals::fuzzing::envelope);
 }
 
 #[test]
 fn the_answer_corpus_replays() {
-    replay("answer", hookwarden::fuzzing::answer);
+    replay("answer", hookwarden::internals::fuzzing::answer);
 }
 
 #[test]
 fn the_debug_context_corpus_replays() {
-    replay("debug_context", hookwarden::fuzzing::debug_context);
+    replay(
+        "debug_context",
+        hookwarden::internals::fuzzing::debug_context,
+    );
 }

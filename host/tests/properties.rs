@@ -4,14 +4,14 @@
 //! `PROPTEST_CASES=10000 cargo test -p hookwarden --test properties` runs
 //! a longer search than the default 256 cases per property.
 
-use hookwarden::answer::to_okta_json;
-use hookwarden::contract::{MAX_RESPONSE_BYTES, RequestFacts, check_answer, has_errors};
-use hookwarden::envelope::Envelope;
-use hookwarden::hook_type::HookType;
-use hookwarden::runtime::bindings::types::{
+use hookwarden::HookType;
+use hookwarden::internals::Envelope;
+use hookwarden::internals::to_okta_json;
+use hookwarden::internals::wit::{
     ActionUpdate, Command, ErrorCause, HookError, ImportResult, PatchOp, PatchOperation,
     RawCommand, Response,
 };
+use hookwarden_contract::check::{MAX_RESPONSE_BYTES, RequestFacts, check_answer, has_errors};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -178,7 +178,7 @@ proptest! {
         match to_okta_json(&response) {
             Ok(answer) => {
                 let text = answer.to_string();
-                let sample: Value = serde_json::from_str(hookwarden::samples::request(hook)).unwrap();
+                let sample: Value = serde_json::from_str(hookwarden::internals::samples::request(hook)).unwrap();
                 let facts = RequestFacts { request_type: None, data: &sample["data"] };
                 let findings = check_answer(hook, &facts, &answer, text.len());
                 // Whatever passes the checker is valid JSON under Okta's size cap.

@@ -11,7 +11,7 @@
 //! healthy-hook latency percentiles per phase and the ratio to the phase
 //! without a neighbour.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{HookOptions, TestServer, sample};
 use std::time::{Duration, Instant};
 

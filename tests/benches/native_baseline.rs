@@ -24,9 +24,9 @@
 //!
 //! With `--checks` it also does Hookwarden's own per-call work outside the
 //! sandbox: the envelope is parsed and checked by
-//! `hookwarden::envelope::Envelope::parse` (instead of step 2) and the
-//! answer is checked by `hookwarden::contract::check_answer` and sent as the
-//! `hookwarden::reply::JsonBody` encoding it was measured with, so the gap
+//! `hookwarden::internals::Envelope::parse` (instead of step 2) and the
+//! answer is checked by `hookwarden_contract::check::check_answer` and sent as the
+//! `hookwarden::internals::JsonBody` encoding it was measured with, so the gap
 //! between this and Hookwarden is the sandbox plus the server's bookkeeping
 //! (journal, replay cache, metrics, admission).
 //!
@@ -40,10 +40,10 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use hookwarden::contract::{self, RequestFacts};
-use hookwarden::envelope::Envelope;
-use hookwarden::hook_type::HookType;
-use hookwarden::reply::JsonBody;
+use hookwarden::HookType;
+use hookwarden::internals::Envelope;
+use hookwarden::internals::JsonBody;
+use hookwarden_contract::check::{self as contract, RequestFacts};
 use hookwarden_guest::Request;
 use hookwarden_guest::testing;
 use sha2::{Digest, Sha256};

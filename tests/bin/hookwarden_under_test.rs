@@ -2,5 +2,5 @@
 //! end-to-end tests can start, kill and restart it as a real process.
 
 fn main() -> std::process::ExitCode {
-    hookwarden::cli::main()
+    hookwarden::main()
 }

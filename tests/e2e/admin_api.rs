@@ -4,7 +4,7 @@
 //! An upload over the size limit (413) is covered in `requests.rs` with a
 //! server whose limit is lowered.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{
     ADMIN_TOKEN, AUTH_HEADER, SECRET, TestServer, assert_okta_error, hook_body,
     into_status_and_json, plugin_bytes, sample,

@@ -1,7 +1,7 @@
 //! The admin commands (`hookwarden plugin ...`, `hookwarden hook ...`) as an
 //! operator runs them: the real binary, as a process, against a real server.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, SECRET, TestServer, plugin_bytes, plugin_path, sample};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -693,11 +693,11 @@ async fn logs_follow_prints_every_record_once_past_a_thousand_a_second() {
             let (journal, id) = (server.journal.clone(), id.clone());
             std::thread::spawn(move || {
                 for n in (writer..BURST).step_by(4) {
-                    let mut record = hookwarden::journal::rejected(
+                    let mut record = hookwarden::internals::rejected(
                         &id,
                         HookType::Token,
                         "sha256:burst",
-                        hookwarden::journal::Source::Hook,
+                        hookwarden::internals::JournalSource::Hook,
                         400,
                         "burst".into(),
                     );

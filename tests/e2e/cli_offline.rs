@@ -2,9 +2,9 @@
 //! `sample`, `invoke` and `new` (whose projects are built for wasm32-wasip2
 //! and invoked).
 
-use hookwarden::clock::now_timestamp;
-use hookwarden::hook_type::HookType;
-use hookwarden::samples;
+use hookwarden::HookType;
+use hookwarden::internals::now_timestamp;
+use hookwarden::internals::samples;
 use hookwarden_tests::{plugin_path, sample};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -106,7 +106,8 @@ fn sample_prints_every_type_fresh_and_otherwise_as_documented() {
             assert_eq!(time.len(), 24, "{time}");
             assert!(time.ends_with('Z') && time.as_bytes()[19] == b'.', "{time}");
             assert!(before.as_str() <= time && time <= after.as_str(), "{time}");
-            let stored: Value = serde_json::from_str(hookwarden::samples::request(t)).unwrap();
+            let stored: Value =
+                serde_json::from_str(hookwarden::internals::samples::request(t)).unwrap();
             assert_ne!(printed["eventId"], stored["eventId"], "{name}");
             assert_eq!(without_id_and_time(printed), without_id_and_time(sample(t)));
         }
@@ -446,7 +447,7 @@ fn sdk_dir() -> PathBuf {
 /// scaffolds there reuses their compiled dependencies.
 fn plugin_target_dir() -> PathBuf {
     // The example plugins are in <target dir>/wasm32-wasip2/release.
-    let plugin_dir = Path::new(hookwarden::example_plugins::DIR);
+    let plugin_dir = Path::new(hookwarden::internals::example_plugins::DIR);
     plugin_dir
         .parent()
         .and_then(Path::parent)

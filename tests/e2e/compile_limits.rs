@@ -1,6 +1,6 @@
 //! Compile bombs: components built to be slow or memory-hungry to compile are refused at the compile limits, and hold up nothing while they compile.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{
     Client, ServerProcess, TestServer, assert_okta_error, hook_body, plugin_bytes, sample,
 };

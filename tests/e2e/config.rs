@@ -1,7 +1,7 @@
 //! `hookwarden serve`'s options (`host/src/config.rs`) reach the running
 //! server: from flags, the environment and the config file, flags first.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ServerProcess, assert_okta_error, hook_body, plugin_bytes, sample};
 use serde_json::{Value, json};
 use std::process::Stdio;

@@ -2,7 +2,7 @@
 //! connection cap keeps the server below its open-file limit, and Okta's
 //! calls (new and in flight) are still answered.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ServerProcess, hook_body, plugin_bytes, sample};
 use serde_json::json;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! CI runs 12 kill points (0 to 600 ms) once; `HOOKWARDEN_KILL_ROUNDS=40` runs the longer
 //! local variant (the kill points repeat).
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, Client, ServerProcess, hook_body, plugin_bytes, sample};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -51,7 +51,7 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
     assert_eq!(status, 200, "{hook}");
     let id = hook["id"].as_str().unwrap().to_owned();
     let unfinished = plugin_bytes("saml_attributes");
-    let unfinished_id = hookwarden::registry::plugin_id(&unfinished);
+    let unfinished_id = hookwarden::internals::plugin_id(&unfinished);
 
     let mut acknowledged = json!({"access.round": "0"});
     // Plugins uploaded whole while the server is killed; the acknowledged
@@ -89,7 +89,7 @@ async fn killing_the_server_mid_upload_or_update_never_loses_or_tears_a_registra
             let client = (*server).clone();
             tokio::spawn(async move {
                 let bytes = plugin_bytes(uploaded);
-                let id = hookwarden::registry::plugin_id(&bytes);
+                let id = hookwarden::internals::plugin_id(&bytes);
                 (
                     id,
                     client

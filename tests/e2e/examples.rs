@@ -1,6 +1,6 @@
 //! The example plugins answer Okta-shaped requests for each hook type.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{HookOptions, TestServer, sample};
 use serde_json::{Value, json};
 
@@ -207,7 +207,7 @@ async fn registration_allowlist_checks_a_changed_email_in_progressive_profiling(
         ))
         .await;
     let mut request: Value =
-        serde_json::from_str(hookwarden::samples::REGISTRATION_PROGRESSIVE).unwrap();
+        serde_json::from_str(hookwarden::internals::samples::REGISTRATION_PROGRESSIVE).unwrap();
     request["data"]["userProfileUpdate"]["email"] = json!("someone@elsewhere.net");
     let answer = server.call(&hook.id, &request).await;
     assert_eq!(answer.status, 200, "{:?}", answer.body);

@@ -1,9 +1,9 @@
 //! Plugins that fail: each gets the safe answer for its hook type, in time,
 //! with the reason recorded, while other calls keep being served.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::limits::DEFAULT_TIME_BUDGET_MS;
-use hookwarden::policy::FailurePolicy;
+use hookwarden::FailurePolicy;
+use hookwarden::HookType;
+use hookwarden::internals::DEFAULT_TIME_BUDGET_MS;
 use hookwarden_tests::{HookOptions, TestServer, sample};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -62,7 +62,7 @@ async fn an_infinite_loop_gets_the_safe_answer_within_budget_while_others_are_se
     assert_eq!(
         answer.body,
         FailurePolicy::default()
-            .safe_answer(HookType::Token, hookwarden::policy::Outcome::OutOfTime)
+            .safe_answer(HookType::Token, hookwarden::internals::Outcome::OutOfTime)
     );
     assert!(
         answer.body.get("commands").is_none(),
@@ -243,16 +243,16 @@ async fn an_execution_reports_logs_fuel_and_memory() {
         .pipeline
         .call(
             &live.run,
-            hookwarden::pipeline::Source::Execute,
+            hookwarden::internals::Source::Execute,
             body.as_bytes(),
             std::time::Instant::now(),
         )
         .await
         .unwrap();
-    let hookwarden::pipeline::Answer::Ran(execution) = answer else {
+    let hookwarden::internals::Answer::Ran(execution) = answer else {
         panic!("an execute call is never replayed");
     };
-    assert_eq!(execution.outcome, hookwarden::policy::Outcome::Ok);
+    assert_eq!(execution.outcome, hookwarden::internals::Outcome::Ok);
     assert_eq!(execution.logs.len(), 10, "{:?}", execution.logs);
     assert!(execution.fuel_consumed > 0);
     assert!(execution.peak_memory_bytes >= 65536);

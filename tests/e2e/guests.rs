@@ -9,7 +9,7 @@
 //! reason and the plugin's log lines must be the same. Every component is
 //! compiled once per test run: by its upload.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{SECRET, TestServer, guest_plugin, hook_body, plugin_bytes};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -45,11 +45,12 @@ fn cases(sibling: &str) -> Vec<Case> {
             let text = match case["request"].as_str() {
                 Some(path) => std::fs::read_to_string(hookwarden_tests::repo_root().join(path))
                     .unwrap_or_else(|e| panic!("reading {path}: {e}")),
-                None => {
-                    hookwarden::samples::with_request_type(hook_type, case["request_type"].as_str())
-                        .unwrap_or_else(|| panic!("no sample for {case}"))
-                        .to_owned()
-                }
+                None => hookwarden::internals::samples::with_request_type(
+                    hook_type,
+                    case["request_type"].as_str(),
+                )
+                .unwrap_or_else(|| panic!("no sample for {case}"))
+                .to_owned(),
             };
             let parsed: Value = serde_json::from_str(&text).expect("a JSON request");
             let event_id = parsed["eventId"].as_str().map(str::to_owned);
@@ -90,7 +91,7 @@ struct Seen {
 /// the call's record (for a request without eventId: the hook's newest
 /// record, as calls run one at a time).
 async fn run(server: &TestServer, hook: &str, case: &Case) -> Seen {
-    let event_id = hookwarden::ids::random("evt", 16);
+    let event_id = hookwarden::internals::random_id("evt", 16);
     let request = match &case.event_id {
         Some(old) => case
             .request

@@ -3,8 +3,8 @@
 //! serving. The plugins are the `misbehave` fixture, built from source with
 //! the host.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::policy::FailurePolicy;
+use hookwarden::FailurePolicy;
+use hookwarden::HookType;
 use hookwarden_tests::{HookOptions, TestServer, sample};
 use serde_json::Value;
 use std::time::{Duration, Instant};

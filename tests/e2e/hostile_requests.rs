@@ -3,7 +3,7 @@
 //! a clear answer (an Okta error object where the API answers), stored data
 //! is unchanged, and the server keeps serving.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{
     ADMIN_TOKEN, AUTH_HEADER, HookOptions, SECRET, TestServer, assert_okta_error, hook_body,
     plugin_bytes, sample,

@@ -1,6 +1,6 @@
 //! Replacing a hook's plugin or settings under load drops and fails no call.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{TestServer, hook_body, plugin_bytes, sample};
 use serde_json::json;
 use std::sync::Arc;

@@ -2,9 +2,9 @@
 //! `/metrics`, the call span in the server's log, and retried eventIds
 //! answered from the kept answer.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::journal::JournalConfig;
-use hookwarden::server::ServerConfig;
+use hookwarden::HookType;
+use hookwarden::JournalConfig;
+use hookwarden::ServerConfig;
 use hookwarden_tests::{
     ADMIN_TOKEN, HookOptions, SECRET, ServerProcess, TestServer, hook_body, plugin_bytes, sample,
 };
@@ -151,7 +151,7 @@ async fn the_logs_api_filters_by_hook_outcome_and_time_and_pages_with_link_heade
     let server = TestServer::start().await;
     let a = server.hook(misbehave("echo")).await;
     let b = server.hook(misbehave("error")).await;
-    let before = hookwarden::clock::now_timestamp();
+    let before = hookwarden::internals::now_timestamp();
     let mut events = Vec::new();
     for i in 0..7 {
         let hook = if i % 2 == 0 { &a } else { &b };
@@ -160,7 +160,7 @@ async fn the_logs_api_filters_by_hook_outcome_and_time_and_pages_with_link_heade
         server.call(&hook.id, &request).await;
     }
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let after = hookwarden::clock::now_timestamp();
+    let after = hookwarden::internals::now_timestamp();
 
     // Newest first.
     let (all, links) = logs(&server, "").await;
@@ -285,7 +285,7 @@ async fn retention_keeps_the_newest_records_by_count_and_drops_old_ones_by_age()
 #[tokio::test]
 async fn metrics_expose_calls_latency_fuel_memory_shed_and_compile_series() {
     // One call per hook at a time and no wait: a second concurrent call is shed.
-    let server = TestServer::start_sized(hookwarden::runtime::RuntimeConfig {
+    let server = TestServer::start_sized(hookwarden::RuntimeConfig {
         max_calls_per_hook: 1,
         max_queue_wait: Duration::ZERO,
         ..Default::default()

@@ -4,7 +4,7 @@
 //! `locationType` in the answer, reserved claims per token, and plugins built against the
 //! previous WIT (0.1.0) still running.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{HookOptions, TestServer, hook_body, plugin_bytes, sample};
 use serde_json::{Value, json};
 

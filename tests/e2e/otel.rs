@@ -7,7 +7,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, SECRET, ServerProcess, hook_body, plugin_bytes, sample};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;

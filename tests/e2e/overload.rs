@@ -4,8 +4,9 @@
 //! The load test runs for 2 s in CI; `HOOKWARDEN_LOAD_SECS=30` runs the
 //! longer local variant.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::runtime::{ANSWER_DEADLINE, RuntimeConfig};
+use hookwarden::HookType;
+use hookwarden::RuntimeConfig;
+use hookwarden::internals::ANSWER_DEADLINE;
 use hookwarden_tests::{Answer, HookOptions, TestServer, sample};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Registrations live in sled and survive a restart.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::store::HookStatus;
+use hookwarden::HookType;
+use hookwarden::internals::HookStatus;
 use hookwarden_tests::{HookOptions, TestServer, sample};
 
 #[tokio::test]
@@ -121,9 +121,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hook_whose_plugin_fails_to_load_is_listed_with_its_error_counted_and_deletable() {
-    use hookwarden::registry::RegistryConfig;
-    use hookwarden::server::ServerConfig;
-    use hookwarden::store::{SledStore, Storage};
+    use hookwarden::RegistryConfig;
+    use hookwarden::ServerConfig;
+    use hookwarden::internals::{SledStore, Storage};
 
     let server = TestServer::start().await;
     let broken = server

@@ -4,8 +4,8 @@
 //! turns, and nothing a plugin returns stored without a cap. Each test
 //! fails on a host that lacks the defence it names.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::runtime::RuntimeConfig;
+use hookwarden::HookType;
+use hookwarden::RuntimeConfig;
 use hookwarden_tests::{AUTH_HEADER, HookOptions, SECRET, TestServer, sample};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,7 +1,7 @@
 //! What the hook endpoint does with requests it cannot or must not run.
 
-use hookwarden::hook_type::HookType;
-use hookwarden::store::HookStatus;
+use hookwarden::HookType;
+use hookwarden::internals::HookStatus;
 use hookwarden_tests::{HookOptions, TestServer, assert_okta_error, sample};
 use serde_json::json;
 
@@ -103,7 +103,7 @@ async fn an_oversized_body_is_413() {
 
 #[tokio::test]
 async fn a_plugin_over_the_upload_limit_is_413_and_not_stored() {
-    let server = TestServer::start_with(hookwarden::server::ServerConfig {
+    let server = TestServer::start_with(hookwarden::ServerConfig {
         max_plugin_bytes: 180 * 1024,
         ..Default::default()
     })

@@ -2,7 +2,7 @@
 //! the execution journal, plugin input, logs (even at trace level) or the
 //! data directory, and no credential opens anything but what it belongs to.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ADMIN_TOKEN, ServerProcess, hook_body, plugin_bytes, sample};
 use serde_json::json;
 use sha2::{Digest, Sha256};

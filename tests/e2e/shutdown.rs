@@ -1,6 +1,6 @@
 //! SIGTERM stops the server gracefully: calls in flight are answered first.
 
-use hookwarden::hook_type::HookType;
+use hookwarden::HookType;
 use hookwarden_tests::{ServerProcess, hook_body, plugin_bytes, sample};
 use serde_json::json;
 use std::time::{Duration, Instant};

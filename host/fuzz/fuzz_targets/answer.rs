@@ -1,4 +1,4 @@
-//! Fuzzes `hookwarden::fuzzing::answer`.
+//! Fuzzes `hookwarden::internals::fuzzing::answer`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::fuzzing::answer(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::internals::fuzzing::answer(data));

@@ -1,4 +1,4 @@
-//! Fuzzes `hookwarden::fuzzing::debug_context`.
+//! Fuzzes `hookwarden::internals::fuzzing::debug_context`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::fuzzing::debug_context(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::internals::fuzzing::debug_context(data));

@@ -1,4 +1,4 @@
-//! Fuzzes `hookwarden::fuzzing::envelope`.
+//! Fuzzes `hookwarden::internals::fuzzing::envelope`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::fuzzing::envelope(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookwarden::internals::fuzzing::envelope(data));

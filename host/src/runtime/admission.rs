@@ -15,8 +15,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
 /// When every answer has left, counted from the request's arrival: the
-/// longest time budget ([`crate::limits::MAX_TIME_BUDGET_MS`], 2800 ms) plus
-/// the host's answer handling ([`crate::limits::ANSWER_HANDLING`], 100 ms):
+/// longest time budget (`limits::MAX_TIME_BUDGET_MS`, 2800 ms) plus
+/// the host's answer handling (`limits::ANSWER_HANDLING`, 100 ms):
 /// 2900 ms, leaving 100 ms of Okta's 3 s timeout for the network.
 pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2900);
 

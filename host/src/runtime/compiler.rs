@@ -90,15 +90,15 @@ impl Compiler {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompileLimits {
     /// Longest a compile may take, and longest an upload waits for a turn
-    /// to compile. Default [`DEFAULT_COMPILE_TIME_LIMIT`] (60 s). Enforced
+    /// to compile. Default 60 s. Enforced
     /// only by [`Compiler::Subprocess`].
     pub time: Duration,
     /// Address space of a compile worker, in bytes. Default
-    /// [`DEFAULT_COMPILE_MEMORY_BYTES`] (4 GiB). Enforced only by
+    /// 4 GiB. Enforced only by
     /// [`Compiler::Subprocess`] (on Unix).
     pub memory_bytes: u64,
     /// Compiles at once; more wait for a turn. Default
-    /// [`DEFAULT_MAX_CONCURRENT_COMPILES`] (1).
+    /// 1.
     pub max_concurrent: usize,
 }
 

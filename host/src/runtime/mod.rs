@@ -27,7 +27,8 @@ pub use call::CallFailure;
 pub use call::CallReport;
 pub(crate) use call::MAX_REASON_BYTES;
 pub use compiler::{CompileLimits, Compiler};
-pub use host_api::LogLevel;
+#[cfg(test)]
+pub(crate) use host_api::LogLevel;
 pub use host_api::LogLine;
 
 use crate::limits::MAX_MEMORY_BYTES;
@@ -82,7 +83,7 @@ pub struct RuntimeConfig {
     /// Threads plugin calls run on (a tokio runtime of their own, apart
     /// from the one serving HTTP). Default: the machine's cores.
     pub sandbox_threads: u32,
-    /// Calls past [`LONG_CALL_AFTER`] that run at once; the other long
+    /// Calls past 20 ms (`call::LONG_CALL_AFTER`) that run at once; the other long
     /// calls wait for a turn (taking turns at every epoch tick), so calls
     /// that loop until their budget cannot crowd out short ones. Default:
     /// the machine's cores less one, at least one.

@@ -56,29 +56,27 @@ pub struct ServerConfig {
     /// in `_links` and in what to register in Okta. Default
     /// `http://127.0.0.1:8080`.
     pub public_url: String,
-    /// Largest accepted hook request body. Default [`DEFAULT_MAX_BODY_BYTES`].
+    /// Largest accepted hook request body. Default 1 MiB.
     pub max_body_bytes: usize,
-    /// Time allowed for a hook request body to arrive. Default
-    /// [`DEFAULT_BODY_TIMEOUT`].
+    /// Time allowed for a hook request body to arrive. Default 1 s.
     pub body_timeout: Duration,
-    /// Largest accepted plugin upload. Default [`DEFAULT_MAX_PLUGIN_BYTES`].
+    /// Largest accepted plugin upload. Default 64 MiB.
     pub max_plugin_bytes: usize,
     /// Time allowed for a plugin upload (or any admin body) to arrive.
-    /// Default [`DEFAULT_UPLOAD_TIMEOUT`].
+    /// Default 120 s.
     pub upload_timeout: Duration,
     /// Retention of the execution journal. Default 10,000 records, 7 days.
     pub journal: JournalConfig,
-    /// How long an answer is kept for a retried `eventId`. Default
-    /// [`crate::replay::DEFAULT_TTL`] (5 minutes); zero keeps none.
+    /// How long an answer is kept for a retried `eventId`. Default 5
+    /// minutes; zero keeps none.
     pub replay_ttl: Duration,
     /// Most answers kept for retries. Default
-    /// [`crate::replay::DEFAULT_CAPACITY`] (10,000); zero keeps none.
+    /// 10,000; zero keeps none.
     pub replay_capacity: usize,
     /// Time allowed for a request's headers (and the TLS handshake) to
-    /// arrive, and for an idle keep-alive connection to stay open. Default
-    /// [`DEFAULT_HEADER_TIMEOUT`].
+    /// arrive, and for an idle keep-alive connection to stay open. Default 1 s.
     pub header_timeout: Duration,
-    /// Connections open at once. Default [`DEFAULT_MAX_CONNECTIONS`].
+    /// Connections open at once. Default 512.
     pub max_connections: usize,
 }
 
@@ -103,19 +101,19 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub struct AppState {
     /// Registrations.
-    pub registry: Arc<Registry>,
+    pub(crate) registry: Arc<Registry>,
     /// Runs hook calls (`/hooks/{id}` and `execute`).
-    pub pipeline: Arc<Pipeline>,
+    pub(crate) pipeline: Arc<Pipeline>,
     /// The sandbox (for its gauges).
-    pub runtime: Arc<Runtime>,
+    pub(crate) runtime: Arc<Runtime>,
     /// The execution journal (`/api/v1/logs`).
-    pub journal: Arc<Journal>,
+    pub(crate) journal: Arc<Journal>,
     /// Prometheus metrics (`/metrics`).
-    pub metrics: Arc<Metrics>,
+    pub(crate) metrics: Arc<Metrics>,
     /// Server settings.
-    pub config: Arc<ServerConfig>,
+    pub(crate) config: Arc<ServerConfig>,
     /// The admin API token.
-    pub admin: Arc<AdminToken>,
+    pub(crate) admin: Arc<AdminToken>,
 }
 
 /// Reads a request body of at most `limit` bytes that arrives within `timeout`.
@@ -182,7 +180,7 @@ fn bounds(config: &ServerConfig) -> conn::Bounds {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then lets
-/// calls in flight finish (at most [`conn::SHUTDOWN_GRACE`], 10 s). At most
+/// calls in flight finish (at most 10 s). At most
 /// `config.max_connections` connections are open at once (then the server
 /// stops accepting until one closes), and each request's headers must
 /// arrive within `config.header_timeout`, which also closes idle
