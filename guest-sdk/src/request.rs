@@ -62,17 +62,7 @@ impl Request {
     /// If `body` is not such a JSON object.
     pub fn from_json(body: &str) -> Result<Request> {
         let e = Envelope::parse(body.as_bytes()).map_err(envelope_error)?;
-        Ok(Request {
-            event_type: e.event_type,
-            event_type_version: e.event_type_version,
-            cloud_event_version: e.cloud_event_version,
-            content_type: e.content_type,
-            event_id: e.event_id,
-            event_time: e.event_time,
-            source: e.source,
-            request_type: e.request_type,
-            data: e.data.to_string(),
-        })
+        Ok(crate::response::wit_request(e).0)
     }
 
     /// The hook type named by `eventType`, or `None` for an event type this

@@ -3,8 +3,8 @@
 
 use crate::{
     ActionUpdate, Command, CredentialVerdict, Error, ErrorCause, HookError, ImportResult, Patch,
-    PatchOp, PatchOperation, RawCommand, RegistrationAction, Response, Result, TelephonyResult,
-    TelephonyStatus,
+    PatchOp, PatchOperation, RawCommand, RegistrationAction, Request, Response, Result,
+    TelephonyResult, TelephonyStatus,
 };
 use hookwarden_contract::answer as neutral;
 use hookwarden_contract::okta_json::JsonText;
@@ -300,66 +300,14 @@ impl Response {
     /// conversion from its WIT types. [`to_okta_json`](Response::to_okta_json)
     /// and `testing`'s judgement start from it, as the host's do.
     pub(crate) fn to_neutral(&self) -> neutral::Answer {
-        neutral::Answer {
-            commands: self.commands.iter().map(command).collect(),
-            error: self.error.as_ref().map(HookError::to_neutral),
-            debug_context: self.debug_context.clone(),
-        }
+        neutral_answer(self)
     }
 }
 
-fn patch(ops: &[PatchOperation]) -> Vec<neutral::PatchOperation> {
-    ops.iter()
-        .map(|op| neutral::PatchOperation {
-            op: match op.op {
-                PatchOp::Add => neutral::PatchOp::Add,
-                PatchOp::Replace => neutral::PatchOp::Replace,
-                PatchOp::Remove => neutral::PatchOp::Remove,
-            },
-            path: op.path.clone(),
-            value: op.value.clone(),
-        })
-        .collect()
-}
-
-fn action(update: ActionUpdate) -> neutral::ActionUpdate {
-    match update {
-        ActionUpdate::ImportResult(r) => neutral::ActionUpdate::ImportResult(match r {
-            ImportResult::CreateUser => neutral::ImportResult::CreateUser,
-            ImportResult::LinkUser => neutral::ImportResult::LinkUser,
-        }),
-        ActionUpdate::Registration(r) => neutral::ActionUpdate::Registration(match r {
-            RegistrationAction::Allow => neutral::RegistrationAction::Allow,
-            RegistrationAction::Deny => neutral::RegistrationAction::Deny,
-        }),
-        ActionUpdate::Credential(c) => neutral::ActionUpdate::Credential(match c {
-            CredentialVerdict::Verified => neutral::CredentialVerdict::Verified,
-            CredentialVerdict::Unverified => neutral::CredentialVerdict::Unverified,
-        }),
-    }
-}
-
-fn command(command: &Command) -> neutral::Command {
-    match command {
-        Command::IdentityPatch(ops) => neutral::Command::IdentityPatch(patch(ops)),
-        Command::AccessPatch(ops) => neutral::Command::AccessPatch(patch(ops)),
-        Command::AssertionPatch(ops) => neutral::Command::AssertionPatch(patch(ops)),
-        Command::AppUserProfileUpdate(text) => neutral::Command::AppUserProfileUpdate(text.clone()),
-        Command::UserProfileUpdate(text) => neutral::Command::UserProfileUpdate(text.clone()),
-        Command::ProgressiveProfileUpdate(text) => {
-            neutral::Command::ProgressiveProfileUpdate(text.clone())
-        }
-        Command::ActionUpdate(update) => neutral::Command::ActionUpdate(action(*update)),
-        Command::UserUpdate(id) => neutral::Command::UserUpdate(id.clone()),
-        Command::TelephonyAction(results) => neutral::Command::TelephonyAction(
-            results.iter().map(TelephonyResult::to_neutral).collect(),
-        ),
-        Command::Raw(raw) => neutral::Command::Raw {
-            kind: raw.type_.clone(),
-            value: raw.value.clone(),
-        },
-    }
-}
+// `wit_request` (used by `Request::from_json`), `neutral_answer` and its
+// parts, over the SDK's generated types (the host invokes the same macro
+// over its own).
+hookwarden_contract::wit_conversions!(pub(crate));
 
 /// Constructors for Okta's `error` object.
 ///
@@ -428,18 +376,7 @@ impl HookError {
 
     /// The error in Okta's JSON shape (`errorSummary` omitted when unset).
     pub fn to_okta_json(&self) -> Value {
-        self.to_neutral().to_okta_json()
-    }
-
-    fn to_neutral(&self) -> neutral::HookError {
-        neutral::HookError {
-            error_summary: self.error_summary.clone(),
-            error_causes: self
-                .error_causes
-                .iter()
-                .map(ErrorCause::to_neutral)
-                .collect(),
-        }
+        neutral_error(self).to_okta_json()
     }
 }
 
@@ -521,17 +458,7 @@ impl ErrorCause {
 
     /// The cause in Okta's JSON shape (unset members omitted).
     pub fn to_okta_json(&self) -> Value {
-        self.to_neutral().to_okta_json()
-    }
-
-    fn to_neutral(&self) -> neutral::ErrorCause {
-        neutral::ErrorCause {
-            error_summary: self.error_summary.clone(),
-            reason: self.reason.clone(),
-            location_type: self.location_type.clone(),
-            location: self.location.clone(),
-            domain: self.domain.clone(),
-        }
+        neutral_cause(self).to_okta_json()
     }
 }
 
@@ -582,19 +509,6 @@ impl TelephonyResult {
 
     /// The result in Okta's JSON shape (unset members omitted).
     pub fn to_okta_json(&self) -> Value {
-        self.to_neutral().to_okta_json()
-    }
-
-    fn to_neutral(&self) -> neutral::TelephonyResult {
-        neutral::TelephonyResult {
-            status: match self.status {
-                TelephonyStatus::Successful => neutral::TelephonyStatus::Successful,
-                TelephonyStatus::Pending => neutral::TelephonyStatus::Pending,
-                TelephonyStatus::Failed => neutral::TelephonyStatus::Failed,
-            },
-            provider: self.provider.clone(),
-            transaction_id: self.transaction_id.clone(),
-            transaction_metadata: self.transaction_metadata.clone(),
-        }
+        neutral_telephony(self).to_okta_json()
     }
 }

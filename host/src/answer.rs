@@ -1,109 +1,27 @@
 //! A plugin's typed WIT answer in the contract crate's neutral model, and
 //! from there the JSON body Okta expects.
 //!
-//! This is the host's one conversion from its generated WIT types
-//! (a 0.1.0 plugin's answer is first made a current one in
-//! `runtime::legacy`); everything after it, from Okta's JSON to the
-//! judgement, is [`hookwarden_contract`]'s.
+//! This is the host's one conversion from and to its generated WIT types,
+//! [`hookwarden_contract::wit_conversions!`] over them (it also makes the
+//! WIT request of a parsed envelope, for `envelope`). A 0.1.0 plugin's
+//! answer is first made a current one in `runtime::legacy`; everything
+//! after it, from Okta's JSON to the judgement, is the contract crate's.
 
 use crate::runtime::bindings::types::{
     ActionUpdate, Command, CredentialVerdict, ErrorCause, HookError, ImportResult, PatchOp,
-    PatchOperation, RegistrationAction, Response, TelephonyResult, TelephonyStatus,
+    PatchOperation, RegistrationAction, Request, Response, TelephonyResult, TelephonyStatus,
 };
 use hookwarden_contract::answer as neutral;
 pub use hookwarden_contract::okta_json::AnswerError;
 use serde_json::Value;
 
-fn patch(ops: &[PatchOperation]) -> Vec<neutral::PatchOperation> {
-    ops.iter()
-        .map(|op| neutral::PatchOperation {
-            op: match op.op {
-                PatchOp::Add => neutral::PatchOp::Add,
-                PatchOp::Replace => neutral::PatchOp::Replace,
-                PatchOp::Remove => neutral::PatchOp::Remove,
-            },
-            path: op.path.clone(),
-            value: op.value.clone(),
-        })
-        .collect()
-}
-
-fn action(update: &ActionUpdate) -> neutral::ActionUpdate {
-    match update {
-        ActionUpdate::ImportResult(r) => neutral::ActionUpdate::ImportResult(match r {
-            ImportResult::CreateUser => neutral::ImportResult::CreateUser,
-            ImportResult::LinkUser => neutral::ImportResult::LinkUser,
-        }),
-        ActionUpdate::Registration(r) => neutral::ActionUpdate::Registration(match r {
-            RegistrationAction::Allow => neutral::RegistrationAction::Allow,
-            RegistrationAction::Deny => neutral::RegistrationAction::Deny,
-        }),
-        ActionUpdate::Credential(c) => neutral::ActionUpdate::Credential(match c {
-            CredentialVerdict::Verified => neutral::CredentialVerdict::Verified,
-            CredentialVerdict::Unverified => neutral::CredentialVerdict::Unverified,
-        }),
-    }
-}
-
-fn telephony(r: &TelephonyResult) -> neutral::TelephonyResult {
-    neutral::TelephonyResult {
-        status: match r.status {
-            TelephonyStatus::Successful => neutral::TelephonyStatus::Successful,
-            TelephonyStatus::Pending => neutral::TelephonyStatus::Pending,
-            TelephonyStatus::Failed => neutral::TelephonyStatus::Failed,
-        },
-        provider: r.provider.clone(),
-        transaction_id: r.transaction_id.clone(),
-        transaction_metadata: r.transaction_metadata.clone(),
-    }
-}
-
-fn command(cmd: &Command) -> neutral::Command {
-    match cmd {
-        Command::IdentityPatch(ops) => neutral::Command::IdentityPatch(patch(ops)),
-        Command::AccessPatch(ops) => neutral::Command::AccessPatch(patch(ops)),
-        Command::AssertionPatch(ops) => neutral::Command::AssertionPatch(patch(ops)),
-        Command::AppUserProfileUpdate(text) => neutral::Command::AppUserProfileUpdate(text.clone()),
-        Command::UserProfileUpdate(text) => neutral::Command::UserProfileUpdate(text.clone()),
-        Command::ProgressiveProfileUpdate(text) => {
-            neutral::Command::ProgressiveProfileUpdate(text.clone())
-        }
-        Command::ActionUpdate(update) => neutral::Command::ActionUpdate(action(update)),
-        Command::UserUpdate(id) => neutral::Command::UserUpdate(id.clone()),
-        Command::TelephonyAction(results) => {
-            neutral::Command::TelephonyAction(results.iter().map(telephony).collect())
-        }
-        Command::Raw(raw) => neutral::Command::Raw {
-            kind: raw.type_.clone(),
-            value: raw.value.clone(),
-        },
-    }
-}
-
-fn cause(c: &ErrorCause) -> neutral::ErrorCause {
-    neutral::ErrorCause {
-        error_summary: c.error_summary.clone(),
-        reason: c.reason.clone(),
-        location_type: c.location_type.clone(),
-        location: c.location.clone(),
-        domain: c.domain.clone(),
-    }
-}
-
-fn error(e: &HookError) -> neutral::HookError {
-    neutral::HookError {
-        error_summary: e.error_summary.clone(),
-        error_causes: e.error_causes.iter().map(cause).collect(),
-    }
-}
+// `wit_request` (used by `envelope`) and `neutral_answer`, over the host's
+// generated types.
+hookwarden_contract::wit_conversions!(pub(crate));
 
 /// A plugin's [`Response`] in the contract crate's neutral model.
 pub(crate) fn neutral(response: &Response) -> neutral::Answer {
-    neutral::Answer {
-        commands: response.commands.iter().map(command).collect(),
-        error: response.error.as_ref().map(error),
-        debug_context: response.debug_context.clone(),
-    }
+    neutral_answer(response)
 }
 
 /// Builds Okta's answer object from a plugin's [`Response`]

@@ -33,21 +33,8 @@ impl Envelope {
     /// An [`EnvelopeError`] naming the first problem found.
     pub fn parse(body: &[u8], hook: HookType) -> Result<Envelope, EnvelopeError> {
         let e = hookwarden_contract::envelope::Envelope::parse_for(body, hook)?;
-        let request = Request {
-            event_type: e.event_type,
-            event_type_version: e.event_type_version,
-            cloud_event_version: e.cloud_event_version,
-            content_type: e.content_type,
-            event_id: e.event_id,
-            event_time: e.event_time,
-            source: e.source,
-            request_type: e.request_type,
-            data: e.data.to_string(),
-        };
-        Ok(Envelope {
-            request,
-            data: e.data,
-        })
+        let (request, data) = crate::answer::wit_request(e);
+        Ok(Envelope { request, data })
     }
 
     /// The request's `eventId`, or `None` when it had none (absent, `null`

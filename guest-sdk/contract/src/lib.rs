@@ -9,9 +9,10 @@
 //! model](answer) and its [conversion to Okta's JSON](okta_json), Okta's
 //! [rules for answers](check), the [log bounds](logs) and the whole
 //! [judgement](verdict) of an answer. Written twice, they drifted; here
-//! each is written once. Each side converts its own WIT-generated types
-//! into [`answer::Answer`] in one place and leaves the rest to this crate,
-//! so a plugin's native unit tests apply exactly the host's rules.
+//! each is written once. Each side invokes [`wit_conversions!`] over its
+//! own WIT-generated types, in one place, to turn them into
+//! [`answer::Answer`], and leaves the rest to this crate, so a plugin's
+//! native unit tests apply exactly the host's rules.
 //!
 //! The crate depends only on `serde` and `serde_json` and builds for the
 //! host and for `wasm32-wasip2`. It lives in `guest-sdk/contract/` because
@@ -23,6 +24,7 @@
 pub mod answer;
 pub mod check;
 pub mod envelope;
+mod from_wit;
 pub mod hook_type;
 pub mod logs;
 pub mod okta_json;
@@ -32,3 +34,7 @@ pub mod verdict;
 pub mod wire;
 
 pub use hook_type::HookType;
+
+// For `wit_conversions!`, whose callers need not name serde_json themselves.
+#[doc(hidden)]
+pub use serde_json;
