@@ -519,33 +519,57 @@ fn settings(config: &ConfigBody, causes: &mut Causes) -> Settings {
     }
     for (key, value) in entries {
         let field = format!("channel.config.settings.{key}");
-        let key_ok = !key.is_empty()
-            && key.chars().count() <= MAX_SETTING_KEY_CHARS
-            && key.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/' | '~')
-            });
-        if !key_ok {
-            causes.add(
-                &field,
-                format!(
-                    "keys are 1 to {MAX_SETTING_KEY_CHARS} characters of A-Z a-z 0-9 . _ - : / ~"
-                ),
-            );
+        if let Err(e) = check_setting_key(key) {
+            causes.add(&field, e);
             continue;
         }
         match value {
-            Field::Given(v) if v.len() <= MAX_SETTING_VALUE_BYTES => {
-                out.insert(key.clone(), v.clone());
-            }
-            Field::Given(_) => causes.add(
-                &field,
-                format!("must be at most {MAX_SETTING_VALUE_BYTES} bytes"),
-            ),
+            Field::Given(v) => match check_setting_value(v) {
+                Ok(()) => {
+                    out.insert(key.clone(), v.clone());
+                }
+                Err(e) => causes.add(&field, e),
+            },
             // `null` is no string either.
             Field::Absent | Field::Invalid { .. } => causes.add(&field, "must be a string"),
         }
     }
     out
+}
+
+/// The rule for a setting's key, wherever settings come from (the admin
+/// API, `hookwarden invoke`).
+///
+/// # Errors
+///
+/// What a good key is, unless `key` is 1 to [`MAX_SETTING_KEY_CHARS`]
+/// characters of `A-Z a-z 0-9 . _ - : / ~`.
+pub(crate) fn check_setting_key(key: &str) -> Result<(), String> {
+    let ok = !key.is_empty()
+        && key.chars().count() <= MAX_SETTING_KEY_CHARS
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/' | '~'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "keys are 1 to {MAX_SETTING_KEY_CHARS} characters of A-Z a-z 0-9 . _ - : / ~"
+        ))
+    }
+}
+
+/// The rule for a setting's value, wherever settings come from.
+///
+/// # Errors
+///
+/// If `value` is longer than [`MAX_SETTING_VALUE_BYTES`].
+pub(crate) fn check_setting_value(value: &str) -> Result<(), String> {
+    if value.len() <= MAX_SETTING_VALUE_BYTES {
+        Ok(())
+    } else {
+        Err(format!("must be at most {MAX_SETTING_VALUE_BYTES} bytes"))
+    }
 }
 
 fn limits(config: &ConfigBody, defaults: Limits, causes: &mut Causes) -> LimitOverrides {

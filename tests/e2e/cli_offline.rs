@@ -433,6 +433,25 @@ fn invoke_of_a_missing_request_file_exits_1() {
     assert!(run.stderr.contains("cannot read the request"), "{run:#?}");
 }
 
+#[test]
+fn invoke_refuses_settings_the_admin_api_would_refuse() {
+    let token = plugin("token_claims");
+    let run =
+        |setting: &str| hookwarden(&["invoke", &token, "--type", "token", "--setting", setting]);
+    let bad_key = run("has space={lastName}").expect_code(1);
+    assert!(
+        bad_key
+            .stderr
+            .contains("setting `has space`: keys are 1 to 128"),
+        "{bad_key:#?}"
+    );
+    let long_value = format!("access.n={}", "v".repeat(8193));
+    let long = run(&long_value).expect_code(1);
+    assert!(long.stderr.contains("at most 8192 bytes"), "{long:#?}");
+    // The same rules accept what the admin API accepts.
+    run("access.https://example.com/n={lastName}").expect_code(0);
+}
+
 // ---- new ----------------------------------------------------------------
 
 /// The repository's guest SDK, canonical.

@@ -1,5 +1,6 @@
 //! `hookwarden invoke`: one offline run of a plugin, through the server's pipeline, and its report.
 
+use crate::admin_schema::{MAX_SETTINGS, check_setting_key, check_setting_value};
 use crate::contract::Finding;
 use crate::hook_type::HookType;
 use crate::limits::{LimitError, LimitOverrides, Limits};
@@ -135,10 +136,17 @@ pub(super) async fn run(args: InvokeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The settings as the plugin sees them; a key given twice is an error.
+/// The settings as the plugin sees them, under the admin API's rules (at
+/// most [`MAX_SETTINGS`], each key and value checked as a hook's are); a
+/// key given twice is an error.
 fn settings_map(pairs: &[(String, String)]) -> anyhow::Result<Settings> {
+    if pairs.len() > MAX_SETTINGS {
+        bail!("at most {MAX_SETTINGS} settings");
+    }
     let mut settings = Settings::new();
     for (key, value) in pairs {
+        check_setting_key(key).map_err(|e| anyhow!("setting `{key}`: {e}"))?;
+        check_setting_value(value).map_err(|e| anyhow!("setting `{key}`: {e}"))?;
         if settings.insert(key.clone(), value.clone()).is_some() {
             bail!("setting `{key}` is given more than once");
         }
@@ -428,6 +436,25 @@ mod tests {
         assert!(parse_setting("=v").is_err());
         let pairs = vec![("k".to_owned(), "1".to_owned()), ("k".into(), "2".into())];
         assert!(settings_map(&pairs).is_err());
+    }
+
+    #[test]
+    fn settings_follow_the_admin_apis_rules() {
+        let one = |k: &str, v: &str| settings_map(&[(k.to_owned(), v.to_owned())]);
+        assert!(one("access.https://example.com/roles~x", "v").is_ok());
+        let bad_key = one("has space", "v").unwrap_err().to_string();
+        assert!(
+            bad_key.contains("setting `has space`: keys are 1 to 128"),
+            "{bad_key}"
+        );
+        assert!(one(&"k".repeat(129), "v").is_err());
+        assert!(one("k", &"v".repeat(8192)).is_ok());
+        let long = one("k", &"v".repeat(8193)).unwrap_err().to_string();
+        assert!(long.contains("at most 8192 bytes"), "{long}");
+        let many: Vec<_> = (0..257).map(|i| (format!("k{i}"), String::new())).collect();
+        assert!(settings_map(&many[..256]).is_ok());
+        let e = settings_map(&many).unwrap_err().to_string();
+        assert!(e.contains("at most 256 settings"), "{e}");
     }
 
     #[test]
